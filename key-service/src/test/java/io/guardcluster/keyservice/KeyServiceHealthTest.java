@@ -1,0 +1,17 @@
+package io.guardcluster.keyservice;
+
+import io.guardcluster.testing.GuardStackResource;
+import io.guardcluster.testing.ServiceHealthContract;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = GuardStackResource.class, initArgs = @ResourceArg(name = "infinispan", value = "true"))
+class KeyServiceHealthTest extends ServiceHealthContract {
+
+    @Override
+    protected String[] dependencyChecks() {
+        return new String[] { "Infinispan cluster connection health check" };
+    }
+}
