@@ -3,18 +3,22 @@ package io.guardcluster.gateway;
 import java.util.Map;
 
 import io.guardcluster.testing.ServiceStartupContract;
-import io.guardcluster.testing.TestCluster;
 
 /** The packaged gateway refuses a foreign, missing or malformed oxguardpass and rides out database outages. */
 class GatewayStartupIT extends ServiceStartupContract {
 
     @Override
     protected Map<String, String> dependencies() {
-        return TestCluster.asEnvironment(TestCluster.get().infinispanConfig());
+        return Map.of();
+    }
+
+    @Override
+    protected boolean usesInfinispan() {
+        return true;
     }
 
     @Override
     protected String[] dependencyChecks() {
-        return new String[] { "Infinispan cluster connection health check" };
+        return new String[] { "infinispan" };
     }
 }

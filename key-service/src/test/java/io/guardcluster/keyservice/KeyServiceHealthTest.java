@@ -12,6 +12,6 @@ class KeyServiceHealthTest extends ServiceHealthContract {
 
     @Override
     protected String[] dependencyChecks() {
-        return new String[] { "Infinispan cluster connection health check" };
+        return new String[] { "infinispan" };
     }
 }

@@ -15,14 +15,17 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.guardcluster.cli.init.ClusterInitializer;
 import io.guardcluster.cli.init.Database;
+import io.guardcluster.cli.stack.InfinispanServer;
 import io.guardcluster.cli.stack.MariaDbServer;
 import io.guardcluster.cli.stack.Ports;
+import io.guardcluster.cli.stack.ServersDir;
 import io.guardcluster.common.masterkey.MasterKeyFile;
 
 /**
@@ -41,8 +44,13 @@ public abstract class ServiceStartupContract {
     private static MariaDbServer mariadb;
     private static Path oxguardpass;
 
-    /** Environment the service needs besides the database and master key (Infinispan, storage...). */
+    /** Environment the service needs besides the database, the master key and Infinispan (e.g. storage). */
     protected abstract Map<String, String> dependencies();
+
+    /** Whether the service needs Infinispan (then its readiness must follow Infinispan's). */
+    protected boolean usesInfinispan() {
+        return false;
+    }
 
     /** Names of the readiness checks that must be UP (besides the master key and the database). */
     protected abstract String[] dependencyChecks();
@@ -155,8 +163,40 @@ public abstract class ServiceStartupContract {
         }
     }
 
+    @Test
+    void notReadyWhileInfinispanIsDownAndReadyWhenItReturns() throws Exception {
+        Assumptions.assumeTrue(usesInfinispan(), "this service does not use Infinispan");
+        Path dir = work.resolve("infinispan-outage");
+        InfinispanServer infinispan = InfinispanServer.start(dir, Ports.freePort(), ServersDir.locate());
+        int port = infinispan.port();
+        Map<String, String> config = infinispanConfig(infinispan);
+        infinispan.stop();
+        try (ServiceProcess service = start(oxguardpass, mariadb.reactiveUrl(), "infinispan-outage", mariadb, config)) {
+            await().atMost(START_TIMEOUT).until(() -> service.get("/q/health/live").status() == 200);
+            ServiceProcess.Response ready = service.get("/q/health/ready");
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"infinispan\"", "DOWN");
+
+            infinispan = InfinispanServer.start(dir, port, ServersDir.locate());
+            awaitReady(service);
+        } finally {
+            infinispan.stop();
+        }
+    }
+
+    private static Map<String, String> infinispanConfig(InfinispanServer server) {
+        return TestCluster.asEnvironment(TestCluster.infinispanConfig(server));
+    }
+
     private ServiceProcess start(Path file, String databaseUrl, String name, MariaDbServer db) throws IOException {
+        return start(file, databaseUrl, name, db,
+                usesInfinispan() ? infinispanConfig(TestCluster.get().infinispan()) : Map.of());
+    }
+
+    private ServiceProcess start(Path file, String databaseUrl, String name, MariaDbServer db, Map<String, String> infinispan)
+            throws IOException {
         Map<String, String> env = new HashMap<>(dependencies());
+        env.putAll(infinispan);
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", databaseUrl);
         env.put("QUARKUS_DATASOURCE_USERNAME", db.user());
         env.put("QUARKUS_DATASOURCE_PASSWORD", db.password());

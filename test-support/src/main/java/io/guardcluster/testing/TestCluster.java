@@ -111,7 +111,11 @@ public final class TestCluster {
     }
 
     public Map<String, String> infinispanConfig() {
-        InfinispanServer server = infinispan();
+        return infinispanConfig(infinispan());
+    }
+
+    /** Client settings for {@code server}, as Quarkus config keys. */
+    public static Map<String, String> infinispanConfig(InfinispanServer server) {
         return Map.of("quarkus.infinispan-client.hosts", server.hosts(),
                 "quarkus.infinispan-client.username", server.username(),
                 "quarkus.infinispan-client.password", server.password(),

@@ -39,6 +39,15 @@ final class Launch {
      */
     static LocalProcess spawn(String name, List<String> command, Path dir, Path logFile, Map<String, String> env,
                               Lifetime lifetime) throws IOException {
+        return spawn(name, command, dir, dir.resolve(ManagedProcess.PID_FILE), logFile, env, lifetime);
+    }
+
+    /**
+     * Like {@link #spawn(String, List, Path, Path, Map, Lifetime)} with the PID file at {@code pidFile}:
+     * for processes that share a working directory (the local stack's service replicas).
+     */
+    static LocalProcess spawn(String name, List<String> command, Path dir, Path pidFile, Path logFile,
+                              Map<String, String> env, Lifetime lifetime) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (lifetime == Lifetime.DETACHED) {
             // setsid(1) calls setsid() and execs the command in place (no fork, since our child is
@@ -58,7 +67,7 @@ final class Launch {
         } catch (IOException e) {
             throw new IOException("Could not start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
         }
-        LocalProcess p = LocalProcess.started(name, process, dir.resolve(ManagedProcess.PID_FILE));
+        LocalProcess p = LocalProcess.started(name, process, pidFile);
         if (lifetime == Lifetime.THIS_JVM) {
             p.stopOnJvmExit();
         }

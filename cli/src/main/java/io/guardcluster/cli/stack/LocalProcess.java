@@ -69,11 +69,19 @@ final class LocalProcess implements ManagedProcess {
         } catch (NumberFormatException e) {
             throw new IOException("Malformed PID file " + pidFile + " (expected '<pid> <start-millis>')", e);
         }
+        return attachRecorded(name, pid, startMillis, pidFile);
+    }
+
+    /**
+     * The process {@code pid} if it runs and started at {@code startMillis} (0: unknown, not checked);
+     * {@code pidFile} (may be null) is removed when the returned handle is stopped.
+     */
+    static Optional<ManagedProcess> attachRecorded(String name, long pid, long startMillis, Path pidFile) {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         if (handle.isEmpty()) {
             return Optional.empty();
         }
-        // PIDs are reused: only trust the file if the process started when the file says it did.
+        // PIDs are reused: only trust the record if the process started when the record says it did.
         Optional<Instant> started = handle.get().info().startInstant();
         if (startMillis != 0 && started.isPresent() && !sameStart(started.get().toEpochMilli(), startMillis)) {
             return Optional.empty();
@@ -86,8 +94,13 @@ final class LocalProcess implements ManagedProcess {
         return Math.abs(a - b) <= 1000;
     }
 
+    /** When the process started (epoch millis), or 0 if the OS does not say; recorded against PID reuse. */
+    static long startMillis(ProcessHandle handle) {
+        return handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    }
+
     private static void writePidFile(Path pidFile, ProcessHandle handle) throws IOException {
-        long startMillis = handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        long startMillis = startMillis(handle);
         Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
         Files.writeString(tmp, handle.pid() + " " + startMillis + "\n", StandardCharsets.US_ASCII);
         Files.move(tmp, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

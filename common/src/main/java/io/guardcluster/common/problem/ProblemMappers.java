@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * The one place that turns exceptions into HTTP answers, for every service. Every error is an
@@ -36,9 +37,22 @@ public class ProblemMappers {
                 "the request body is not valid JSON of the expected shape" + where, path(uri)));
     }
 
+    /**
+     * A body of the wrong shape (a string where a number belongs...). Named separately because Quarkus
+     * REST has a built-in text/plain mapper for exactly this type, which would otherwise win.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return malformedJson(e, uri);
+    }
+
     /** JAX-RS' own errors: unknown path (404), wrong method (405), unsupported media type (415)... */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // Quarkus REST wraps JSON parse errors of request bodies in a 400.
+            return malformedJson(json, uri);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             return unexpected(e, uri);
