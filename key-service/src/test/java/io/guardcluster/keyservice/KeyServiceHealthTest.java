@@ -1,17 +1,22 @@
 package io.guardcluster.keyservice;
 
 import io.guardcluster.testing.GuardStackResource;
-import io.guardcluster.testing.ServiceHealthContract;
+import io.guardcluster.testing.ServiceContract;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @QuarkusTestResource(value = GuardStackResource.class, initArgs = @ResourceArg(name = "infinispan", value = "true"))
-class KeyServiceHealthTest extends ServiceHealthContract {
+class KeyServiceHealthTest extends ServiceContract {
 
     @Override
     protected String[] dependencyChecks() {
         return new String[] { "infinispan" };
+    }
+
+    @Override
+    protected String apiPrefix() {
+        return "/api/keys";
     }
 }

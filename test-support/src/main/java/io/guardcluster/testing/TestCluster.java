@@ -128,6 +128,7 @@ public final class TestCluster {
                 "guard.storage.s3.bucket", server.bucket(),
                 "quarkus.s3.endpoint-override", server.endpoint(),
                 "quarkus.s3.aws.region", server.region(),
+                "quarkus.s3.aws.credentials.type", "static",
                 "quarkus.s3.aws.credentials.static-provider.access-key-id", server.accessKey(),
                 "quarkus.s3.aws.credentials.static-provider.secret-access-key", server.secretKey());
     }

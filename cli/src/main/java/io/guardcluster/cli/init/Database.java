@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 
 import org.flywaydb.core.Flyway;
@@ -46,7 +47,22 @@ public final class Database {
 
     public Connection connect() {
         try {
-            return DriverManager.getConnection(jdbcUrl, user, password);
+            // The driver directly, not DriverManager: DriverManager only hands out drivers visible to
+            // the caller's class loader, which fails under Quarkus' per-profile test class loaders.
+            Properties credentials = new Properties();
+            if (user != null) {
+                credentials.setProperty("user", user);
+            }
+            if (password != null) {
+                credentials.setProperty("password", password);
+            }
+            Connection connection = jdbcUrl.startsWith("jdbc:mysql:")
+                    ? DriverManager.getConnection(jdbcUrl, credentials)
+                    : new org.mariadb.jdbc.Driver().connect(jdbcUrl, credentials);
+            if (connection == null) {
+                throw new SQLException("the MariaDB driver does not accept " + label());
+            }
+            return connection;
         } catch (SQLException e) {
             throw new CommandFailure(1, "cannot connect to database " + label() + " (" + firstLine(e)
                     + "): check --db-url, --db-user and --db-password, and that the database is up");

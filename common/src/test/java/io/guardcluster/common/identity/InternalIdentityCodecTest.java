@@ -3,10 +3,12 @@ package io.guardcluster.common.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,41 +20,72 @@ class InternalIdentityCodecTest {
     private static final Instant NOW = Instant.parse("2026-11-24T20:00:00Z");
     private final MasterKeyRing ring = MasterKeyFile.generate(new SecureRandom());
     private final InternalIdentityCodec codec = new InternalIdentityCodec(ring, Clock.fixed(NOW, ZoneOffset.UTC));
-    private final InternalIdentity alice = new InternalIdentity(1, 3, "alice@example.com", NOW.plusSeconds(60));
+    private final InternalIdentity alice = new InternalIdentity(1, 3, "alice@example.com", NOW.plusSeconds(30));
+    private final RequestBinding get = new RequestBinding("GET", "127.0.0.1:8081", "/api/keys/whoami?x=1");
 
     @Test
-    void roundTrips() throws InvalidIdentityException {
-        assertThat(codec.verify(codec.sign(alice))).isEqualTo(alice);
+    void roundTripsWithAFreshNonceEachTime() throws InvalidIdentityException {
+        InternalIdentityCodec.Verified first = codec.verify(codec.sign(alice, get), get);
+        InternalIdentityCodec.Verified second = codec.verify(codec.sign(alice, get), get);
+        assertThat(first.identity()).isEqualTo(alice);
+        assertThat(first.nonce()).isNotEqualTo(second.nonce()).hasSize(22);
     }
 
     @Test
-    void rejectsExpired() {
-        String token = codec.sign(new InternalIdentity(1, 3, "alice@example.com", NOW));
-        assertThatThrownBy(() -> codec.verify(token)).hasMessage("internal identity has expired");
+    void isBoundToMethodReplicaAndUri() {
+        String token = codec.sign(alice, get);
+        for (RequestBinding other : new RequestBinding[] { new RequestBinding("POST", "127.0.0.1:8081", "/api/keys/whoami?x=1"),
+                new RequestBinding("GET", "127.0.0.1:8181", "/api/keys/whoami?x=1"),
+                new RequestBinding("GET", "127.0.0.1:8081", "/api/keys/whoami?x=2") }) {
+            assertThatThrownBy(() -> codec.verify(token, other)).hasMessage("internal identity was issued for another request");
+        }
+    }
+
+    @Test
+    void rejectsExpiredAndOverlyLongLived() {
+        String expired = codec.sign(new InternalIdentity(1, 3, "alice@example.com", NOW), get);
+        assertThatThrownBy(() -> codec.verify(expired, get)).hasMessage("internal identity has expired");
+        String tooLong = codec.sign(new InternalIdentity(1, 3, "alice@example.com", NOW.plusSeconds(3600)), get);
+        assertThatThrownBy(() -> codec.verify(tooLong, get)).hasMessage("internal identity is valid for implausibly long");
     }
 
     @Test
     void rejectsForgedClaims() {
-        String token = codec.sign(alice);
-        String[] parts = token.split("\\.");
-        String bob = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("1\n4\nbob@example.com\n" + NOW.plusSeconds(60).getEpochSecond()).getBytes());
-        assertThatThrownBy(() -> codec.verify(parts[0] + "." + parts[1] + "." + bob + "." + parts[3]))
-                .hasMessage("internal identity signature does not verify");
+        String[] parts = codec.sign(alice, get).split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[2]), StandardCharsets.UTF_8)
+                .replace("alice@example.com", "bob@example.com").replaceFirst("^1\n3\n", "1\n4\n");
+        String forged = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + parts[3];
+        assertThatThrownBy(() -> codec.verify(forged, get)).hasMessage("internal identity signature does not verify");
     }
 
     @Test
     void rejectsAnotherClustersSignature() {
         InternalIdentityCodec otherCluster = new InternalIdentityCodec(MasterKeyFile.generate(new SecureRandom()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        assertThatThrownBy(() -> codec.verify(otherCluster.sign(alice)))
+        assertThatThrownBy(() -> codec.verify(otherCluster.sign(alice, get), get))
                 .hasMessage("internal identity signature does not verify");
     }
 
     @Test
     void rejectsGarbage() {
         for (String garbage : new String[] { null, "", "v1", "v2.1.a.b", "v1.x.a.b", "v1.9.a.b", "v1.1.%%%.b", "v1.1.a.b.c" }) {
-            assertThatThrownBy(() -> codec.verify(garbage)).isInstanceOf(InvalidIdentityException.class);
+            assertThatThrownBy(() -> codec.verify(garbage, get)).isInstanceOf(InvalidIdentityException.class);
         }
+    }
+
+    @Test
+    void replayGuardAcceptsANonceOnceAndForgetsItAfterExpiry() {
+        Clock[] clock = { Clock.fixed(NOW, ZoneOffset.UTC) };
+        ReplayGuard guard = new ReplayGuard(new Clock() {
+            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+            public Clock withZone(java.time.ZoneId zone) { return this; }
+            public Instant instant() { return clock[0].instant(); }
+        });
+        assertThat(guard.firstUse("n1", NOW.plusSeconds(30))).isTrue();
+        assertThat(guard.firstUse("n1", NOW.plusSeconds(30))).isFalse();
+        clock[0] = Clock.fixed(NOW.plusSeconds(31), ZoneOffset.UTC);
+        guard.purgeExpired();
+        assertThat(guard.size()).isZero();
     }
 }

@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.guardcluster.testing.GuardStackResource;
-import io.guardcluster.testing.ServiceHealthContract;
+import io.guardcluster.testing.ServiceContract;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(value = GuardStackResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "storage", value = "file"))
-class NasStorageHealthTest extends ServiceHealthContract {
+class NasStorageHealthTest extends ServiceContract {
 
     @Override
     protected String[] dependencyChecks() {
@@ -39,5 +39,10 @@ class NasStorageHealthTest extends ServiceHealthContract {
             Files.move(unmounted, share);
         }
         await().until(() -> given().get("/q/health/ready").statusCode() == 200);
+    }
+
+    @Override
+    protected String apiPrefix() {
+        return "/api/files";
     }
 }
