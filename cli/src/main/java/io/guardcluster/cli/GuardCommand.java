@@ -7,6 +7,9 @@ import io.guardcluster.cli.init.CommandFailure;
 import io.guardcluster.cli.init.InitCommand;
 import io.guardcluster.cli.init.MigrateCommand;
 import io.guardcluster.cli.init.VerifyCommand;
+import io.guardcluster.cli.stack.DownCommand;
+import io.guardcluster.cli.stack.StatusCommand;
+import io.guardcluster.cli.stack.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "guard", mixinStandardHelpOptions = true, versionProvider = GuardCommand.Version.class,
         description = "Guard cluster: create a cluster's master key and schema, and run the local stack.",
         subcommands = { InitCommand.class, MigrateCommand.class, VerifyCommand.class,
+                UpCommand.class, DownCommand.class, StatusCommand.class,
                 CommandLine.HelpCommand.class })
 public final class GuardCommand {
 

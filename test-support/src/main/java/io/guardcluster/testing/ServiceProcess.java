@@ -59,6 +59,44 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** SIGKILL, as a crashed node or {@code kill -9}: no shutdown hooks, connections reset. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Resident memory of the process now, in bytes (from /proc). */
+    public long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for " + process.pid());
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200. */
+    public ServiceProcess awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (get("/q/health/ready").status() != 200) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("process exited during start-up:\n" + output());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not ready within " + timeout + ":\n" + output());
+            }
+            Thread.sleep(200);
+        }
+        return this;
+    }
+
     public String output() throws IOException {
         return Files.readString(output);
     }

@@ -16,9 +16,8 @@ import picocli.CommandLine.Option;
  */
 public final class StackOptions {
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = {
-            "Where the stack keeps its data, logs, master key and state file",
-            "(default: $GUARD_STATE_DIR, else $GUARD_HOME/.stack)" })
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the stack keeps its data, logs, "
+            + "master key and state file (default: $GUARD_STATE_DIR, else $GUARD_HOME/.stack)")
     Path stateDir;
 
     /** The project root: $GUARD_HOME, else the checkout the CLI jar was built in. */

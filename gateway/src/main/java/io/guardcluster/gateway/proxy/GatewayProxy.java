@@ -1,0 +1,331 @@
+package io.guardcluster.gateway.proxy;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.guardcluster.common.cluster.ClusterMasterKey;
+import io.guardcluster.common.identity.InternalIdentity;
+import io.guardcluster.common.identity.InternalIdentityCodec;
+import io.guardcluster.common.identity.RequestBinding;
+import io.guardcluster.common.problem.Problem;
+import io.guardcluster.gateway.config.GatewayConfig;
+import io.guardcluster.gateway.ratelimit.RateLimiter;
+import io.guardcluster.gateway.routing.Route;
+import io.guardcluster.gateway.routing.RouteTable;
+import io.guardcluster.gateway.session.GroupwareUser;
+import io.guardcluster.gateway.session.SessionAuthenticator;
+import io.guardcluster.gateway.upstream.Replica;
+import io.guardcluster.gateway.upstream.ReplicaSet;
+import io.guardcluster.gateway.upstream.Upstreams;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
+
+/**
+ * The gateway's one job: take a public request, decide where it goes, vouch for its user, and
+ * stream it there and back (Vert.x HTTP proxy: bodies are piped with back-pressure, never buffered).
+ *
+ * <p>Per request, in order:
+ * <ol>
+ * <li>Route by path prefix ({@link RouteTable}); {@code /q/*} is the gateway's own health and metrics.</li>
+ * <li>Drop any {@value InternalIdentityCodec#HEADER} from outside; set {@code X-Forwarded-*}.</li>
+ * <li>Refuse oversized bodies (413) and over-eager clients (429 with {@code Retry-After}).</li>
+ * <li>Unless the route is public, require a valid groupware session (401), validated by
+ * {@link SessionAuthenticator}. The user's cookies and session parameter travel on unchanged.</li>
+ * <li>Pick the replica: sticky by {@code JSESSIONID} (rendezvous hashing over healthy replicas).
+ * If connecting fails, the replica is marked down and the next one is tried; a bodyless idempotent
+ * request that fails after connecting is sent once more to another replica.</li>
+ * <li>Sign a short-lived internal identity bound to this request and replica.</li>
+ * </ol>
+ * Errors are problem+json and say nothing about the inside.
+ */
+@ApplicationScoped
+public class GatewayProxy {
+
+    private static final Logger LOG = Logger.getLogger(GatewayProxy.class);
+    private static final String ROUTE = "guard.route";
+    private static final String TRIED = "guard.tried";
+    private static final String USER = "guard.user";
+    private static final String AFFINITY_COOKIE = "JSESSIONID";
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.PUT, HttpMethod.DELETE);
+
+    private final GatewayConfig config;
+    private final Upstreams upstreams;
+    private final SessionAuthenticator sessions;
+    private final ClusterMasterKey masterKey;
+    private final Vertx vertx;
+    private final MeterRegistry meters;
+    private final RouteTable routes = RouteTable.DEFAULT;
+    private final RateLimiter limiter = new RateLimiter(System::nanoTime);
+    private HttpProxy proxy;
+    private HttpClient client;
+
+    GatewayProxy(GatewayConfig config, Upstreams upstreams, SessionAuthenticator sessions, ClusterMasterKey masterKey,
+            Vertx vertx, MeterRegistry meters) {
+        this.config = config;
+        this.upstreams = upstreams;
+        this.sessions = sessions;
+        this.masterKey = masterKey;
+        this.vertx = vertx;
+        this.meters = meters;
+    }
+
+    /** Installs the proxy in front of everything but the gateway's own {@code /q/*} endpoints. */
+    void install(@Observes Router router) {
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true).setMaxPoolSize(256).setPoolEventLoopSize(0)
+                .setConnectTimeout(1000).setTcpNoDelay(true));
+        proxy = HttpProxy.reverseProxy(client).origin(this::origin).addInterceptor(new Interceptor());
+        router.route().order(-1000).handler(this::route);
+    }
+
+    private void route(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        String path = request.path();
+        if (path.startsWith("/q/")) {
+            rc.next();
+            return;
+        }
+        Optional<Route> route = routes.match(path);
+        if (route.isEmpty()) {
+            respond(request.response(), problem(404, "http-404", "Not Found", "no resource at this path", path));
+            return;
+        }
+        if (!path.equals(rc.normalizedPath())) {
+            // '..', '//' or encoded dots could reach a path of another service behind a matching prefix.
+            respond(request.response(), problem(400, "non-canonical-path", "Bad request",
+                    "the request path is not in canonical form", null));
+            return;
+        }
+        request.pause();
+        proxy.handle(request);
+    }
+
+    private final class Interceptor implements ProxyInterceptor {
+
+        @Override
+        public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+            ProxyRequest request = ctx.request();
+            HttpServerRequest incoming = request.proxiedRequest();
+            Route route = routes.match(incoming.path()).orElseThrow();
+            ctx.set(ROUTE, route);
+            ctx.set(TRIED, new HashSet<Replica>());
+
+            MultiMap headers = request.headers();
+            headers.remove(InternalIdentityCodec.HEADER);
+            String clientAddress = clientAddress(incoming);
+            headers.set("X-Forwarded-For", clientAddress);
+            headers.set("X-Forwarded-Proto", incoming.scheme());
+
+            Body body = request.getBody();
+            long length = body == null ? 0 : body.length();
+            if (length > config.maxRequestSize().asLongValue()) {
+                return reject(ctx, problem(413, "request-too-large", "Content too large",
+                        "the request body exceeds the limit of " + config.maxRequestSize().asLongValue() + " bytes", incoming.path()))
+                        .map(r -> {
+                            // Do not read a gigabyte we refused: close the connection instead.
+                            r.putHeader(HttpHeaders.CONNECTION, "close");
+                            return r;
+                        });
+            }
+            if (length < 0 && body != null) {
+                request.setBody(Body.body(new LimitedReadStream(body.stream(), config.maxRequestSize().asLongValue()), -1));
+            } else if (length == 0 && !"chunked".equalsIgnoreCase(incoming.getHeader(HttpHeaders.TRANSFER_ENCODING))) {
+                // No body: the request can be sent again to another replica if the first one fails.
+                request.setBody(null);
+            }
+
+            long wait = switch (route.limit()) {
+                case DIRECTORY -> limiter.acquire("directory:" + clientAddress, config.rateLimit().directoryPerAddress());
+                case UNLOCK -> limiter.acquire("unlock:addr:" + clientAddress, config.rateLimit().unlockPerAddress());
+                case NONE -> 0;
+            };
+            if (wait > 0) {
+                return tooManyRequests(ctx, wait);
+            }
+            if (route.open()) {
+                return forward(ctx);
+            }
+            return sessions.authenticate(incoming).compose(user -> {
+                if (user.isEmpty()) {
+                    meters.counter("guard.gateway.rejected", "reason", "no-session").increment();
+                    return reject(ctx, problem(401, "session-required", "Unauthorized",
+                            "this request carries no valid groupware session: sign in first", incoming.path()));
+                }
+                if (route.limit() == Route.RateLimited.UNLOCK) {
+                    long userWait = limiter.acquire("unlock:user:" + user.get().contextId() + "/" + user.get().userId(),
+                            config.rateLimit().unlockPerUser());
+                    if (userWait > 0) {
+                        return tooManyRequests(ctx, userWait);
+                    }
+                }
+                ctx.set(USER, user.get());
+                return forward(ctx);
+            }, err -> reject(ctx, problem(503, "groupware-unavailable", "Service unavailable",
+                    "the groupware backend cannot confirm the session right now; try again shortly", incoming.path())));
+        }
+
+        @Override
+        public Future<Void> handleProxyResponse(ProxyContext ctx) {
+            Route route = ctx.get(ROUTE, Route.class);
+            secure(ctx.response().headers(), route == null || !route.open());
+            return ctx.sendResponse();
+        }
+    }
+
+    private Future<ProxyResponse> forward(ProxyContext ctx) {
+        return ctx.sendRequest().recover(first -> {
+            Route route = ctx.get(ROUTE, Route.class);
+            if (first instanceof NoReplicaException || ctx.request().getBody() != null
+                    || !IDEMPOTENT.contains(ctx.request().getMethod())) {
+                return upstreamFailed(ctx, route, first);
+            }
+            // The replica took the request and failed (e.g. killed mid-request): safe to repeat once.
+            meters.counter("guard.gateway.failovers", "service", route.service(), "stage", "response").increment();
+            return ctx.sendRequest().recover(second -> upstreamFailed(ctx, route, second));
+        });
+    }
+
+    /** OriginRequestProvider: the connection to the chosen replica, with failover on connect errors. */
+    private Future<HttpClientRequest> origin(ProxyContext ctx) {
+        Route route = ctx.get(ROUTE, Route.class);
+        Optional<ReplicaSet> set = upstreams.of(route.service());
+        if (set.isEmpty() || set.get().replicas().isEmpty()) {
+            return Future.failedFuture(new NoReplicaException());
+        }
+        Cookie affinity = ctx.request().proxiedRequest().getCookie(AFFINITY_COOKIE);
+        @SuppressWarnings("unchecked")
+        Set<Replica> tried = ctx.get(TRIED, Set.class);
+        return connect(ctx, set.get(), affinity == null ? null : affinity.getValue(), tried, 2);
+    }
+
+    private Future<HttpClientRequest> connect(ProxyContext ctx, ReplicaSet set, String affinity, Set<Replica> tried, int attempts) {
+        Replica replica = set.pick(affinity, tried);
+        if (replica == null) {
+            return Future.failedFuture(new NoReplicaException());
+        }
+        tried.add(replica);
+        ProxyRequest request = ctx.request();
+        request.setAuthority(HostAndPort.create(replica.host(), replica.port()));
+        GroupwareUser user = ctx.get(USER, GroupwareUser.class);
+        if (user != null) {
+            InternalIdentity identity = new InternalIdentity(user.contextId(), user.userId(), user.email(),
+                    Instant.now().plus(config.identityLifetime()));
+            request.headers().set(InternalIdentityCodec.HEADER, masterKey.identityCodec()
+                    .sign(identity, new RequestBinding(request.getMethod().name(), replica.id(), request.getURI())));
+        }
+        RequestOptions options = new RequestOptions().setHost(replica.host()).setPort(replica.port())
+                .setIdleTimeout(config.upstreamTimeout().toMillis());
+        return client.request(options).recover(err -> {
+            upstreams.reportUnreachable(set, replica, err);
+            if (attempts > 1) {
+                meters.counter("guard.gateway.failovers", "service", set.service(), "stage", "connect").increment();
+                return connect(ctx, set, affinity, tried, attempts - 1);
+            }
+            return Future.failedFuture(err);
+        });
+    }
+
+    private Future<ProxyResponse> upstreamFailed(ProxyContext ctx, Route route, Throwable err) {
+        String path = ctx.request().proxiedRequest().path();
+        if (err instanceof NoReplicaException) {
+            meters.counter("guard.gateway.rejected", "reason", "no-replica").increment();
+            return reject(ctx, problem(503, "service-unavailable", "Service unavailable",
+                    "the " + route.service() + " has no replica available right now; try again shortly", path))
+                    .map(r -> r.putHeader(HttpHeaders.RETRY_AFTER, "1"));
+        }
+        if (err instanceof TimeoutException || err.getClass().getSimpleName().contains("Timeout")) {
+            return reject(ctx, problem(504, "upstream-timeout", "Gateway timeout",
+                    "the " + route.service() + " did not answer in time", path));
+        }
+        LOG.debugf("%s failed for %s: %s", route.service(), path, err.toString());
+        return reject(ctx, problem(502, "upstream-failed", "Bad gateway",
+                "the " + route.service() + " failed to answer; try again", path));
+    }
+
+    private Future<ProxyResponse> tooManyRequests(ProxyContext ctx, long retryAfterSeconds) {
+        meters.counter("guard.gateway.rejected", "reason", "rate-limit").increment();
+        return reject(ctx, problem(429, "rate-limited", "Too many requests",
+                "too many requests of this kind; retry after " + retryAfterSeconds + " s", ctx.request().proxiedRequest().path()))
+                .map(r -> r.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds)));
+    }
+
+    /** Answers without contacting an upstream (the unread request body is discarded). */
+    private static Future<ProxyResponse> reject(ProxyContext ctx, Problem problem) {
+        Buffer json = Json.encodeToBuffer(problem);
+        ProxyResponse response = ctx.request().release().response()
+                .setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .setBody(Body.body(json));
+        return Future.succeededFuture(response);
+    }
+
+    private String clientAddress(HttpServerRequest request) {
+        String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        if (config.trustForwardedFor()) {
+            String forwarded = request.getHeader("X-Forwarded-For");
+            if (forwarded != null && !forwarded.isBlank()) {
+                return forwarded.split(",")[0].strip();
+            }
+        }
+        return peer;
+    }
+
+    private static Problem problem(int status, String slug, String title, String detail, String path) {
+        return new Problem(Problem.type(slug), title, status, detail, path);
+    }
+
+    private static void respond(HttpServerResponse response, Problem problem) {
+        secure(response.headers(), true);
+        response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(Json.encodeToBuffer(problem));
+    }
+
+    /** Headers every answer carries; private (authenticated) answers must not be cached anywhere. */
+    static void secure(MultiMap headers, boolean privateContent) {
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("X-Frame-Options", "DENY");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        if (privateContent) {
+            headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+    }
+
+    /** Every replica of the service was tried or none is known. */
+    static final class NoReplicaException extends RuntimeException {
+        NoReplicaException() {
+            super("no replica available", null, false, false);
+        }
+    }
+}

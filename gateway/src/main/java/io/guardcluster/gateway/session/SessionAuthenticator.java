@@ -1,0 +1,234 @@
+package io.guardcluster.gateway.session;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.infinispan.client.hotrod.RemoteCache;
+import org.infinispan.client.hotrod.RemoteCacheManager;
+import org.infinispan.commons.configuration.StringConfiguration;
+import org.jboss.logging.Logger;
+
+import io.guardcluster.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Checks that a request carries a live groupware session, the way the OX UI sends it: the
+ * {@code session} parameter plus the user's cookies ({@code open-xchange-secret-*}, which the backend
+ * requires to match the session, and {@code JSESSIONID}, which its load balancer routes on).
+ *
+ * <ol>
+ * <li>Look the session up in the shared Infinispan cache (all gateway replicas agree). The key is a
+ * SHA-256 of session id and secret cookie, so the cache holds nothing a thief could replay.</li>
+ * <li>On a miss, ask the backend as the user: {@code GET user/me} (context and user id) and
+ * {@code GET user?action=get} (primary address), with the user's own cookies, so the call lands on
+ * the backend node that holds the session. OX answers errors with HTTP 200 and an {@code error}
+ * object; any error means "not a valid session".</li>
+ * <li>Remember the answer for a short TTL. Without Infinispan the backend is asked every time
+ * (slower, still correct); that is logged once.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class SessionAuthenticator {
+
+    private static final Logger LOG = Logger.getLogger(SessionAuthenticator.class);
+    static final String CACHE = "guard-gateway-sessions";
+    private static final String SECRET_COOKIE_PREFIX = "open-xchange-secret-";
+    /** Distributed, entries expire on their own; losing it costs a backend call, never correctness. */
+    private static final String CACHE_CONFIG = "<distributed-cache name=\"" + CACHE + "\" mode=\"SYNC\" owners=\"2\">"
+            + "<encoding media-type=\"text/plain; charset=UTF-8\"/><expiration lifespan=\"300000\" max-idle=\"-1\"/>"
+            + "</distributed-cache>";
+
+    private static final long CACHE_RETRY_MILLIS = 10_000;
+    private static final long CACHE_TIMEOUT_MILLIS = 250;
+
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private final Instance<RemoteCacheManager> cacheManager;
+    private final MeterRegistry meters;
+    private final AtomicBoolean cacheWarned = new AtomicBoolean();
+    private volatile RemoteCache<String, String> cache;
+    private HttpClient backend;
+    private URI backendUrl;
+
+    SessionAuthenticator(GatewayConfig config, Vertx vertx, Instance<RemoteCacheManager> cacheManager, MeterRegistry meters) {
+        this.config = config;
+        this.vertx = vertx;
+        this.cacheManager = cacheManager;
+        this.meters = meters;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        backendUrl = URI.create(config.backend().url().replaceAll("/+$", ""));
+        backend = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(50)
+                .setConnectTimeout((int) config.backend().timeout().toMillis()));
+        openCache();
+    }
+
+    /** Creating the cache is a blocking Hot Rod call: on a worker, retried until Infinispan answers. */
+    private void openCache() {
+        vertx.executeBlocking(() -> cacheManager.get().administration()
+                .<String, String>getOrCreateCache(CACHE, new StringConfiguration(CACHE_CONFIG)), false)
+                .onSuccess(c -> {
+                    cache = c;
+                    if (cacheWarned.getAndSet(false)) {
+                        LOG.info("session cache (Infinispan) available again");
+                    }
+                })
+                .onFailure(err -> {
+                    cacheUnavailable(err);
+                    vertx.setTimer(CACHE_RETRY_MILLIS, id -> openCache());
+                });
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** The session's user, or empty if the request carries no valid session. */
+    public Future<Optional<GroupwareUser>> authenticate(HttpServerRequest request) {
+        String session = request.getParam("session");
+        Cookie secret = request.cookies().stream().filter(c -> c.getName().startsWith(SECRET_COOKIE_PREFIX)).findFirst()
+                .orElse(null);
+        if (session == null || session.isBlank() || secret == null) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        String key = cacheKey(session, secret.getValue());
+        return cached(key).compose(hit -> {
+            if (hit.isPresent()) {
+                meters.counter("guard.gateway.sessions", "result", "cached").increment();
+                return Future.succeededFuture(hit);
+            }
+            return askBackend(session, request.headers()).onSuccess(user -> {
+                meters.counter("guard.gateway.sessions", "result", user.isPresent() ? "valid" : "invalid").increment();
+                user.ifPresent(u -> remember(key, u));
+            });
+        });
+    }
+
+    private Future<Optional<GroupwareUser>> askBackend(String session, MultiMap userHeaders) {
+        String encoded = URLEncoder.encode(session, StandardCharsets.UTF_8);
+        Future<JsonObject> me = backendGet("/user/me?session=" + encoded, userHeaders);
+        Future<JsonObject> user = backendGet("/user?action=get&session=" + encoded, userHeaders);
+        return Future.all(me, user).map(both -> {
+            JsonObject meData = me.result().getJsonObject("data");
+            JsonObject userData = user.result().getJsonObject("data");
+            if (meData == null || userData == null || userData.getString("email1") == null) {
+                return Optional.<GroupwareUser>empty();
+            }
+            return Optional.of(new GroupwareUser(meData.getInteger("context_id"), meData.getInteger("user_id"),
+                    userData.getString("email1")));
+        }).recover(err -> {
+            // The backend being down is not the user's fault, but we cannot vouch for anyone either.
+            LOG.warnf("groupware backend did not answer a session check: %s", err.toString());
+            return Future.failedFuture(new BackendUnavailableException());
+        });
+    }
+
+    /**
+     * A GET as the user: their cookies (session secret, JSESSIONID for the backend's load balancer)
+     * and User-Agent (OX derives the secret cookie's name from it by default).
+     */
+    private Future<JsonObject> backendGet(String pathAndQuery, MultiMap userHeaders) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(backendUrl.getHost())
+                .setPort(backendUrl.getPort() > 0 ? backendUrl.getPort() : 80)
+                .setURI(backendUrl.getRawPath() + pathAndQuery)
+                .setIdleTimeout(config.backend().timeout().toMillis());
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add(HttpHeaders.ACCEPT, "application/json");
+        for (CharSequence name : new CharSequence[] { HttpHeaders.COOKIE, HttpHeaders.USER_AGENT }) {
+            String value = userHeaders.get(name);
+            if (value != null) {
+                headers.add(name, value);
+            }
+        }
+        options.setHeaders(headers);
+        return backend.request(options).compose(request -> request.send())
+                .compose(response -> response.body().map(body -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("backend answered HTTP " + response.statusCode());
+                    }
+                    return body.toJsonObject();
+                }));
+    }
+
+    private Future<Optional<GroupwareUser>> cached(String key) {
+        RemoteCache<String, String> c = cache();
+        if (c == null) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        // Bounded: a slow or unreachable Infinispan must not slow every request down.
+        return Future.fromCompletionStage(c.getAsync(key).orTimeout(CACHE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS),
+                vertx.getOrCreateContext())
+                .map(value -> Optional.ofNullable(value).map(GroupwareUser::decode))
+                .recover(err -> {
+                    cacheUnavailable(err);
+                    return Future.succeededFuture(Optional.empty());
+                });
+    }
+
+    private void remember(String key, GroupwareUser user) {
+        RemoteCache<String, String> c = cache();
+        if (c != null) {
+            c.putAsync(key, user.encode(), config.backend().sessionCacheTtl().toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(err -> {
+                        cacheUnavailable(err);
+                        return null;
+                    });
+        }
+    }
+
+    private RemoteCache<String, String> cache() {
+        return cache;
+    }
+
+    private void cacheUnavailable(Throwable err) {
+        if (cacheWarned.compareAndSet(false, true)) {
+            LOG.warnf("session cache (Infinispan) unavailable, asking the groupware backend on every request: %s",
+                    err.getClass().getSimpleName());
+        }
+    }
+
+    static String cacheKey(String session, String secret) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(session.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+            sha.update(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The backend could not be asked: answer 503, not 401 (the session may well be valid). */
+    public static final class BackendUnavailableException extends RuntimeException {
+        BackendUnavailableException() {
+            super("groupware backend unavailable", null, false, false);
+        }
+    }
+}

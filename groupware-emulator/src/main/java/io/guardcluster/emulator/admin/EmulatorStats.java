@@ -1,0 +1,60 @@
+package io.guardcluster.emulator.admin;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Counters of what the emulator was asked, for tests (NOT part of the OX API). */
+@ApplicationScoped
+public class EmulatorStats {
+
+    private final AtomicLong logins = new AtomicLong();
+    private final AtomicLong failedLogins = new AtomicLong();
+    private final AtomicLong logouts = new AtomicLong();
+    private final AtomicLong validations = new AtomicLong();
+    private final AtomicLong failedValidations = new AtomicLong();
+    private final AtomicLong restLookups = new AtomicLong();
+    private final AtomicLong restAuthFailures = new AtomicLong();
+
+    public void login() {
+        logins.incrementAndGet();
+    }
+
+    public void failedLogin() {
+        failedLogins.incrementAndGet();
+    }
+
+    public void logout() {
+        logouts.incrementAndGet();
+    }
+
+    public void validation() {
+        validations.incrementAndGet();
+    }
+
+    public void failedValidation() {
+        failedValidations.incrementAndGet();
+    }
+
+    public void restLookup() {
+        restLookups.incrementAndGet();
+    }
+
+    public void restAuthFailure() {
+        restAuthFailures.incrementAndGet();
+    }
+
+    public Map<String, Object> snapshot() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("logins", logins.get());
+        json.put("failedLogins", failedLogins.get());
+        json.put("logouts", logouts.get());
+        json.put("validations", validations.get());
+        json.put("failedValidations", failedValidations.get());
+        json.put("restLookups", restLookups.get());
+        json.put("restAuthFailures", restAuthFailures.get());
+        return json;
+    }
+}

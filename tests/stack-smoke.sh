@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Smoke test of the local stack (./guard up | status | down), run by './guard test' after
+# './mvnw verify' has built everything. Starts real processes in throw-away state directories on a
+# random base port, so it never touches a developer's own stack (.stack/, ports 8080...).
+#
+# Prints one 'ok - ...' / 'not ok - ...' line per check and ends with 'smoke: N passed, M failed';
+# exits non-zero if any check failed. Whatever happens, the trap stops and deletes what it started.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+GUARD="$ROOT/guard"
+GUARD_TIMEOUT=300   # bound on every ./guard call (up waits at most 120 s for readiness itself)
+CURL=(curl -s --max-time 5)
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
+note() { sed 's/^/# /'; }   # diagnostics, indented so they are not mistaken for results
+
+STATE_FILE_RUN="$(mktemp -d -t guard-smoke-file.XXXXXX)"
+STATE_S3_RUN="$(mktemp -d -t guard-smoke-s3.XXXXXX)"
+OUT="$(mktemp -t guard-smoke-out.XXXXXX)"
+
+# guard STATE_DIR ARGS...: ./guard with that state directory, bounded; output in $OUT, returns its exit code.
+guard() {
+  local state="$1"; shift
+  GUARD_STATE_DIR="$state" timeout "$GUARD_TIMEOUT" "$GUARD" "$@" >"$OUT" 2>&1
+}
+
+cleanup() {
+  local dir
+  for dir in "$STATE_FILE_RUN" "$STATE_S3_RUN"; do
+    if [[ -d "$dir" ]]; then
+      GUARD_STATE_DIR="$dir" timeout 120 "$GUARD" down --purge >/dev/null 2>&1 || true
+      rm -rf "$dir"
+    fi
+  done
+  rm -f "$OUT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl+C too
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A base port B whose whole layout is free: services B+80..B+283 (2 replicas), Infinispan B+3222,
+# MariaDB B+5306, S3Proxy B+11000 (see ./guard up --help).
+pick_base() {
+  local attempt base port busy
+  for attempt in $(seq 1 30); do
+    base=$(( 20000 + (RANDOM % 200) * 100 ))
+    busy=0
+    for port in $((base + 80)) $((base + 81)) $((base + 82)) $((base + 83)) \
+                $((base + 180)) $((base + 181)) $((base + 182)) $((base + 183)) \
+                $((base + 3222)) $((base + 5306)) $((base + 11000)); do
+      if port_in_use "$port"; then busy=1; break; fi
+    done
+    if [[ $busy -eq 0 ]]; then echo "$base"; return 0; fi
+  done
+  return 1
+}
+
+BASE="$(pick_base)" || { echo "not ok - no free base port found"; echo "smoke: 0 passed, 1 failed"; exit 1; }
+echo "# base port $BASE, state directories $STATE_FILE_RUN and $STATE_S3_RUN"
+
+# service_ports REPLICAS: "name port" lines for every service replica.
+service_ports() {
+  local i
+  for ((i = 0; i < $1; i++)); do
+    echo "key-service-$i $((BASE + 81 + 100 * i))"
+    echo "mail-service-$i $((BASE + 82 + 100 * i))"
+    echo "filestore-service-$i $((BASE + 83 + 100 * i))"
+    echo "gateway-$i $((BASE + 80 + 100 * i))"
+  done
+}
+
+# health_up REPLICAS PATH: every service answers 200 with status UP on PATH; prints the failures.
+health_up() {
+  local name port code body bad=""
+  while read -r name port; do
+    body="$("${CURL[@]}" -w '\n%{http_code}' "http://127.0.0.1:$port$2")"
+    code="${body##*$'\n'}"
+    body="${body%$'\n'*}"
+    if [[ "$code" != 200 ]] || ! grep -Eq '"status" *: *"UP"' <<<"$body"; then
+      bad+=" $name(HTTP $code)"
+    fi
+  done < <(service_ports "$1")
+  echo "$bad"
+  [[ -z "$bad" ]]
+}
+
+recorded_pids() { sed -n 's/^process\..*\.pid=\([0-9][0-9]*\)$/\1/p' "$1/stack.properties" 2>/dev/null; }
+
+# no_process_left STATE_DIR PIDS...: none of the PIDs runs and no process names the state directory
+# (the servers name it in their arguments, the services carry -Dguard.local-stack=STATE_DIR).
+no_process_left() {
+  local state="$1" pid
+  local -a left=()
+  shift
+  for pid in "$@"; do
+    kill -0 "$pid" 2>/dev/null && left+=("$pid")
+  done
+  mapfile -t -O "${#left[@]}" left < <(pgrep -f "$state")
+  [[ ${#left[@]} -eq 0 ]] || { echo "still running: ${left[*]}"; return 1; }
+}
+
+ready_time() { grep -o 'all ready in [0-9.]* s' "$OUT" | head -1; }
+
+# ---------------------------------------------------------------------------------- file storage
+S="$STATE_FILE_RUN"
+if guard "$S" up --replicas 2 --base-port "$BASE"; then
+  ok "up --replicas 2 (storage file): $(ready_time)"
+else
+  not_ok "up --replicas 2 exited with $?"; note <"$OUT"
+fi
+
+if bad="$(health_up 2 /q/health/ready)"; then ok "all 8 services: /q/health/ready 200 UP"
+else not_ok "/q/health/ready not 200 UP:$bad"; fi
+
+if bad="$(health_up 2 /q/health/live)"; then ok "all 8 services: /q/health/live 200 UP"
+else not_ok "/q/health/live not 200 UP:$bad"; fi
+
+if guard "$S" status; then ok "status exits 0 while everything runs"
+else not_ok "status exited with $?"; note <"$OUT"; fi
+
+guard "$S" up; code=$?
+if [[ $code -eq 3 ]] && grep -q 'still running' "$OUT"; then ok "a second up refuses (exit 3) while the stack runs"
+else not_ok "a second up exited with $code (expected 3)"; note <"$OUT"; fi
+
+key_before="$(sha256sum "$S/oxguardpass" 2>/dev/null | cut -d' ' -f1)"
+mapfile -t pids < <(recorded_pids "$S")
+left=""
+if guard "$S" down && [[ ${#pids[@]} -ge 10 ]] && left="$(no_process_left "$S" "${pids[@]}")"; then
+  ok "down stopped all ${#pids[@]} recorded processes, none left"
+else
+  not_ok "down: ${left:-exit code or recorded PIDs (${#pids[@]}) wrong}"; note <"$OUT"
+fi
+
+if guard "$S" up && key_after="$(sha256sum "$S/oxguardpass" | cut -d' ' -f1)" \
+    && [[ -n "$key_before" && "$key_before" == "$key_after" ]] \
+    && health_up 2 /q/health/ready >/dev/null; then
+  ok "up again reuses replicas, ports and the same oxguardpass: $(ready_time)"
+else
+  not_ok "up again (reuse) failed or changed oxguardpass"; note <"$OUT"
+fi
+
+mapfile -t pids < <(recorded_pids "$S")
+left=""
+if guard "$S" down --purge && [[ ! -e "$S" ]] && left="$(no_process_left "$S" "${pids[@]}")"; then
+  ok "down --purge stopped everything and removed the state directory"
+else
+  not_ok "down --purge: ${left:-exit code, or $S still exists}"; note <"$OUT"
+fi
+
+# ------------------------------------------------------------------------------------ S3 storage
+S="$STATE_S3_RUN"
+filestore_port=$((BASE + 83))
+body=""
+if guard "$S" up --replicas 1 --storage s3 --base-port "$BASE" \
+    && body="$("${CURL[@]}" "http://127.0.0.1:$filestore_port/q/health/ready")" \
+    && grep -Eq '"status" *: *"UP"' <<<"$body" && grep -Eq '"type" *: *"s3"' <<<"$body"; then
+  ok "up --storage s3: filestore ready with storage type s3: $(ready_time)"
+else
+  not_ok "up --storage s3: filestore not ready on s3 (${body:-no answer})"; note <"$OUT"
+fi
+
+mapfile -t pids < <(recorded_pids "$S")
+left=""
+if guard "$S" down --purge && left="$(no_process_left "$S" "${pids[@]}")"; then
+  ok "down --purge (s3 stack): nothing left"
+else
+  not_ok "down --purge (s3 stack): ${left:-exit code}"; note <"$OUT"
+fi
+
+echo "smoke: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
