@@ -38,6 +38,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.net.HostAndPort;
@@ -158,11 +159,16 @@ public class GatewayProxy {
                             return r;
                         });
             }
-            if (length < 0 && body != null) {
-                request.setBody(Body.body(new LimitedReadStream(body.stream(), config.maxRequestSize().asLongValue()), -1));
-            } else if (length == 0 && !"chunked".equalsIgnoreCase(incoming.getHeader(HttpHeaders.TRANSFER_ENCODING))) {
+            if (!hasBody(incoming)) {
                 // No body: the request can be sent again to another replica if the first one fails.
                 request.setBody(null);
+            } else if (length < 0) {
+                if (incoming.version() == HttpVersion.HTTP_2) {
+                    // HTTP/2 has no chunked encoding; without this marker the proxy would send the
+                    // upstream (HTTP/1.1) request neither chunked nor with a length, i.e. empty.
+                    incoming.headers().set(HttpHeaders.TRANSFER_ENCODING, "chunked");
+                }
+                request.setBody(Body.body(new LimitedReadStream(body.stream(), config.maxRequestSize().asLongValue()), -1));
             }
 
             long wait = switch (route.limit()) {
@@ -288,6 +294,18 @@ public class GatewayProxy {
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .setBody(Body.body(json));
         return Future.succeededFuture(response);
+    }
+
+    /** Whether a body follows the headers (HTTP/1.1: length or chunked; HTTP/2: the stream is still open). */
+    static boolean hasBody(HttpServerRequest request) {
+        String contentLength = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (contentLength != null) {
+            return !contentLength.strip().equals("0");
+        }
+        if ("chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING))) {
+            return true;
+        }
+        return request.version() == HttpVersion.HTTP_2 && !request.isEnded();
     }
 
     private String clientAddress(HttpServerRequest request) {
