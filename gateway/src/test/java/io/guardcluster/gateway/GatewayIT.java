@@ -300,6 +300,16 @@ class GatewayIT {
         assertThat(placement.values()).as("the killed replica had sessions to move").contains(keyA.port());
     }
 
+    @Test
+    @Order(20)
+    void anUnreachableGroupwareBackendIsA503NotA401() throws Exception {
+        GroupwareSession unchecked = login(); // never used before, so not in the session cache
+        emulator.kill();
+        HttpResponse<String> response = get(unchecked, "/api/keys/version");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("urn:guard:problem:groupware-unavailable").doesNotContain("Exception");
+    }
+
     private static Map<GroupwareSession, Integer> placeSessions(int count) throws Exception {
         Map<GroupwareSession, Integer> placement = new HashMap<>();
         for (int i = 0; i < count; i++) {

@@ -1,24 +1,11 @@
 package io.guardcluster.keyservice;
 
-import java.util.Map;
-
 import io.guardcluster.testing.ServiceStartupContract;
 
-/** The packaged key-service refuses a foreign, missing or malformed oxguardpass and rides out database outages. */
+/** The packaged key-service refuses a foreign, missing or malformed oxguardpass and rides out outages of its dependencies. */
 class KeyServiceStartupIT extends ServiceStartupContract {
 
-    @Override
-    protected Map<String, String> dependencies() {
-        return Map.of();
-    }
-
-    @Override
-    protected boolean usesInfinispan() {
-        return true;
-    }
-
-    @Override
-    protected String[] dependencyChecks() {
-        return new String[] { "infinispan" };
+    KeyServiceStartupIT() {
+        super(true, "infinispan");
     }
 }

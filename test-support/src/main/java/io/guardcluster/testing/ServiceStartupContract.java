@@ -44,16 +44,27 @@ public abstract class ServiceStartupContract {
     private static MariaDbServer mariadb;
     private static Path oxguardpass;
 
-    /** Environment the service needs besides the database, the master key and Infinispan (e.g. storage). */
-    protected abstract Map<String, String> dependencies();
+    private final boolean usesInfinispan;
+    private final String[] dependencyChecks;
 
-    /** Whether the service needs Infinispan (then its readiness must follow Infinispan's). */
-    protected boolean usesInfinispan() {
-        return false;
+    /**
+     * @param usesInfinispan   whether the service needs Infinispan (then its readiness follows Infinispan's)
+     * @param dependencyChecks readiness checks that must be UP besides the master key and the database
+     */
+    protected ServiceStartupContract(boolean usesInfinispan, String... dependencyChecks) {
+        this.usesInfinispan = usesInfinispan;
+        this.dependencyChecks = dependencyChecks;
     }
 
-    /** Names of the readiness checks that must be UP (besides the master key and the database). */
-    protected abstract String[] dependencyChecks();
+    /** Environment the service needs besides the database, the master key and Infinispan (e.g. storage). */
+    protected Map<String, String> dependencies() {
+        return Map.of();
+    }
+
+    private boolean usesInfinispan() {
+        return usesInfinispan;
+    }
+
 
     @BeforeAll
     static void startDatabase() throws IOException {
@@ -117,7 +128,7 @@ public abstract class ServiceStartupContract {
             awaitReady(service);
             ServiceProcess.Response ready = service.get("/q/health/ready");
             assertThat(ready.body()).contains("\"master-key\"", "VERIFIED", "Reactive MySQL connections health check");
-            for (String check : dependencyChecks()) {
+            for (String check : dependencyChecks) {
                 assertThat(ready.body()).contains(check);
             }
             assertThat(service.get("/q/health/live").status()).isEqualTo(200);

@@ -1,13 +1,11 @@
 package io.guardcluster.cli.init;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -16,9 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "and the master key's fingerprint in the database. Refuses, changing nothing, if either exists." })
 public final class InitCommand implements Callable<Integer> {
 
-    @Option(names = "--file", defaultValue = "${env:GUARD_MASTER_KEY_FILE:-/opt/guard/oxguardpass}",
-            description = "Where to create oxguardpass (env GUARD_MASTER_KEY_FILE; default ${DEFAULT-VALUE})")
-    Path file;
+    @Mixin
+    MasterKeyFileOption masterKeyFile;
 
     @Mixin
     DatabaseOptions database;
@@ -29,7 +26,7 @@ public final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ClusterInitializer.Result result = new ClusterInitializer(database.database(), new SecureRandom(), Clock.systemUTC())
-                .init(file);
+                .init(masterKeyFile.file());
         spec.commandLine().getOut().printf(
                 "created %s (mode 0600, master key 1, fingerprint %s), applied %d schema migration(s)%n"
                         + "give every node of the cluster a copy of this file; keep it secret and backed up%n",

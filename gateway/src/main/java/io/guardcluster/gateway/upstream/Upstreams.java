@@ -72,13 +72,14 @@ public class Upstreams {
                 .setKeepAlive(true).setMaxPoolSize(4));
         sets.forEach((service, set) -> {
             GatewayConfig.Upstream upstream = config.services().get(service);
-            if (upstream == null || (upstream.urls().isEmpty() && upstream.dns().isEmpty())) {
+            boolean hasUrls = upstream != null && upstream.urls().filter(urls -> urls.stream().anyMatch(u -> !u.isBlank())).isPresent();
+            if (upstream == null || (!hasUrls && upstream.dns().isEmpty())) {
                 LOG.warnf("no replicas configured for %s (guard.gateway.services.%s.urls or .dns): its routes answer 503",
                         service, service);
                 return;
             }
-            if (upstream.urls().isPresent()) {
-                set.update(upstream.urls().get().stream().map(Upstreams::fromUrl).toList());
+            if (hasUrls) {
+                set.update(upstream.urls().get().stream().filter(u -> !u.isBlank()).map(Upstreams::fromUrl).toList());
                 LOG.infof("%s replicas: %s", service, set.replicas());
             } else {
                 String dns = upstream.dns().get();
