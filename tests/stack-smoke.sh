@@ -21,6 +21,7 @@ note() { sed 's/^/# /'; }   # diagnostics, indented so they are not mistaken for
 STATE_FILE_RUN="$(mktemp -d -t guard-smoke-file.XXXXXX)"
 STATE_S3_RUN="$(mktemp -d -t guard-smoke-s3.XXXXXX)"
 OUT="$(mktemp -t guard-smoke-out.XXXXXX)"
+COOKIES="$(mktemp -t guard-smoke-cookies.XXXXXX)"
 
 # guard STATE_DIR ARGS...: ./guard with that state directory, bounded; output in $OUT, returns its exit code.
 guard() {
@@ -36,21 +37,21 @@ cleanup() {
       rm -rf "$dir"
     fi
   done
-  rm -f "$OUT"
+  rm -f "$OUT" "$COOKIES"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl+C too
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A base port B whose whole layout is free: services B+80..B+283 (2 replicas), Infinispan B+3222,
-# MariaDB B+5306, S3Proxy B+11000 (see ./guard up --help).
+# A base port B whose whole layout is free: groupware emulator B+9, services B+80..B+283 (2 replicas),
+# Infinispan B+3222, MariaDB B+5306, S3Proxy B+11000 (see ./guard up --help).
 pick_base() {
   local attempt base port busy
   for attempt in $(seq 1 30); do
     base=$(( 20000 + (RANDOM % 200) * 100 ))
     busy=0
-    for port in $((base + 80)) $((base + 81)) $((base + 82)) $((base + 83)) \
+    for port in $((base + 9)) $((base + 80)) $((base + 81)) $((base + 82)) $((base + 83)) \
                 $((base + 180)) $((base + 181)) $((base + 182)) $((base + 183)) \
                 $((base + 3222)) $((base + 5306)) $((base + 11000)); do
       if port_in_use "$port"; then busy=1; break; fi
@@ -63,9 +64,10 @@ pick_base() {
 BASE="$(pick_base)" || { echo "not ok - no free base port found"; echo "smoke: 0 passed, 1 failed"; exit 1; }
 echo "# base port $BASE, state directories $STATE_FILE_RUN and $STATE_S3_RUN"
 
-# service_ports REPLICAS: "name port" lines for every service replica.
+# service_ports REPLICAS: "name port" lines for the groupware emulator and every service replica.
 service_ports() {
   local i
+  echo "groupware-emulator $((BASE + 9))"
   for ((i = 0; i < $1; i++)); do
     echo "key-service-$i $((BASE + 81 + 100 * i))"
     echo "mail-service-$i $((BASE + 82 + 100 * i))"
@@ -91,6 +93,19 @@ health_up() {
 
 recorded_pids() { sed -n 's/^process\..*\.pid=\([0-9][0-9]*\)$/\1/p' "$1/stack.properties" 2>/dev/null; }
 
+# recorded_port STATE_DIR NAME: the port the state file records for process NAME.
+recorded_port() { sed -n "s/^process\.$2\.port=\([0-9][0-9]*\)$/\1/p" "$1/stack.properties" 2>/dev/null; }
+
+# http GET|POST URL CURL_ARGS...: sets $code, $ctype and $body of the answer (code 000: no answer).
+http() {
+  local url="$1" raw; shift
+  raw="$("${CURL[@]}" -w '\n%{http_code} %{content_type}' "$@" "$url")"
+  body="${raw%$'\n'*}"
+  raw="${raw##*$'\n'}"
+  code="${raw%% *}"
+  ctype="${raw#* }"
+}
+
 # no_process_left STATE_DIR PIDS...: none of the PIDs runs and no process names the state directory
 # (the servers name it in their arguments, the services carry -Dguard.local-stack=STATE_DIR).
 no_process_left() {
@@ -114,14 +129,47 @@ else
   not_ok "up --replicas 2 exited with $?"; note <"$OUT"
 fi
 
-if bad="$(health_up 2 /q/health/ready)"; then ok "all 8 services: /q/health/ready 200 UP"
+if bad="$(health_up 2 /q/health/ready)"; then ok "all 8 services and the emulator: /q/health/ready 200 UP"
 else not_ok "/q/health/ready not 200 UP:$bad"; fi
 
-if bad="$(health_up 2 /q/health/live)"; then ok "all 8 services: /q/health/live 200 UP"
+if bad="$(health_up 2 /q/health/live)"; then ok "all 8 services and the emulator: /q/health/live 200 UP"
 else not_ok "/q/health/live not 200 UP:$bad"; fi
 
-if guard "$S" status; then ok "status exits 0 while everything runs"
-else not_ok "status exited with $?"; note <"$OUT"; fi
+if guard "$S" status && grep -q 'groupware-emulator .* alive' "$OUT"; then ok "status exits 0 while everything (emulator included) runs"
+else not_ok "status exited with $? or shows no live groupware-emulator"; note <"$OUT"; fi
+
+# The real request path: a session from the groupware backend (the emulator), then the gateway, which
+# checks it there and forwards to a replica of the service. The ports come from the state file.
+GATEWAY="http://127.0.0.1:$(recorded_port "$S" gateway-0)"
+EMU="http://127.0.0.1:$(recorded_port "$S" groupware-emulator)/appsuite/api"
+UA='guard-stack-smoke'   # the same on login and later calls: OX derives the secret cookie's name from it
+http "$EMU/login?action=login" -c "$COOKIES" -A "$UA" -d 'name=alice&password=secret-alice&client=open-xchange-appsuite'
+session="$(sed -n 's/.*"session" *: *"\([^"]*\)".*/\1/p' <<<"$body")"
+if [[ "$code" == 200 && -n "$session" ]] && grep -q 'open-xchange-secret-' "$COOKIES"; then
+  ok "login as alice at the groupware emulator ($EMU): session and secret cookie"
+else
+  not_ok "login at the emulator: HTTP $code, body ${body:0:300}"
+fi
+
+# route PATH SERVICE: with alice's session the gateway answers 200 from SERVICE as alice; without: 401 problem+json.
+route() {
+  http "$GATEWAY$1?session=$session" -b "$COOKIES" -A "$UA"
+  if [[ "$code" == 200 ]] && grep -q '"email" *: *"alice@example.com"' <<<"$body" \
+      && grep -q "\"service\" *: *\"$2\"" <<<"$body"; then
+    ok "gateway $1 with alice's session: 200 from $2 as alice@example.com"
+  else
+    not_ok "gateway $1 with session: HTTP $code, body ${body:0:300}"
+  fi
+  http "$GATEWAY$1" -A "$UA"
+  if [[ "$code" == 401 && "$ctype" == application/problem+json* ]]; then
+    ok "gateway $1 without a session: 401 application/problem+json"
+  else
+    not_ok "gateway $1 without a session: HTTP $code ($ctype), body ${body:0:300}"
+  fi
+}
+route /api/keys/version key-service
+route /api/mail/version mail-service
+route /api/files/version filestore-service
 
 guard "$S" up; code=$?
 if [[ $code -eq 3 ]] && grep -q 'still running' "$OUT"; then ok "a second up refuses (exit 3) while the stack runs"
@@ -130,7 +178,7 @@ else not_ok "a second up exited with $code (expected 3)"; note <"$OUT"; fi
 key_before="$(sha256sum "$S/oxguardpass" 2>/dev/null | cut -d' ' -f1)"
 mapfile -t pids < <(recorded_pids "$S")
 left=""
-if guard "$S" down && [[ ${#pids[@]} -ge 10 ]] && left="$(no_process_left "$S" "${pids[@]}")"; then
+if guard "$S" down && [[ ${#pids[@]} -ge 11 ]] && left="$(no_process_left "$S" "${pids[@]}")"; then
   ok "down stopped all ${#pids[@]} recorded processes, none left"
 else
   not_ok "down: ${left:-exit code or recorded PIDs (${#pids[@]}) wrong}"; note <"$OUT"

@@ -12,7 +12,7 @@ class GatewayHealthTest extends ServiceContract {
 
     @Override
     protected String[] dependencyChecks() {
-        return new String[] { "infinispan" };
+        return new String[0];
     }
 
     @Override

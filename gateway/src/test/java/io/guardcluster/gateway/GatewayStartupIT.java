@@ -6,6 +6,6 @@ import io.guardcluster.testing.ServiceStartupContract;
 class GatewayStartupIT extends ServiceStartupContract {
 
     GatewayStartupIT() {
-        super(true, "infinispan");
+        super(false);
     }
 }

@@ -68,6 +68,23 @@ public final class TestCluster {
         return infinispan;
     }
 
+    /** Stops Infinispan (an outage) and starts it again on the same port and data when {@code outage} returns. */
+    public synchronized void withInfinispanDown(ThrowingRunnable outage) throws Exception {
+        InfinispanServer running = infinispan();
+        int port = running.port();
+        running.stop();
+        try {
+            outage.run();
+        } finally {
+            infinispan = InfinispanServer.start(dir.resolve("infinispan"), port, ServersDir.locate());
+        }
+    }
+
+    /** A test step that may throw. */
+    public interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
     public synchronized S3ProxyServer s3proxy() {
         if (s3proxy == null) {
             try {

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * be created. Hot Rod and REST share the one port (Infinispan's single-port router). See
  * {@link #configXml(int)} for the details and the reasons behind them.
  */
-public final class InfinispanServer implements ManagedProcess {
+public final class InfinispanServer extends RunningServer {
 
     private static final System.Logger LOG = System.getLogger(InfinispanServer.class.getName());
 
@@ -39,12 +39,11 @@ public final class InfinispanServer implements ManagedProcess {
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final String MAIN_CLASS = "org.infinispan.server.Bootstrap";
 
-    private final LocalProcess process;
     private final int port;
     private final String password;
 
     private InfinispanServer(LocalProcess process, int port, String password) {
-        this.process = process;
+        super(NAME, process);
         this.port = port;
         this.password = password;
     }
@@ -271,26 +270,6 @@ public final class InfinispanServer implements ManagedProcess {
     /** The generated user's password (secret: do not log it). */
     public String password() {
         return password;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    @Override
-    public void stop() {
-        process.stop();
     }
 
     @Override

@@ -44,8 +44,9 @@ import io.guardcluster.cli.stack.StackState.Kind;
 
 /**
  * The local stack behind {@code guard up}, {@code guard down} and {@code guard status}: real MariaDB,
- * Infinispan and (for {@code --storage s3}) S3Proxy servers plus N replicas of each service, all as
- * detached processes on 127.0.0.1 that outlive the CLI.
+ * Infinispan and (for {@code --storage s3}) S3Proxy servers, the groupware backend emulator (a test
+ * fixture standing in for the OX App Suite middleware, one instance) and N replicas of each service, all
+ * as detached processes on 127.0.0.1 that outlive the CLI.
  *
  * <p>Everything lives in the state directory:
  * <pre>
@@ -65,6 +66,12 @@ public final class LocalStack {
     static final String BUCKET = "guard-files";
     static final String MASTER_KEY_FILE = "oxguardpass";
     static final int DEFAULT_REPLICAS = 1;
+    /** The groupware backend emulator's module, also its name in the stack and its log's base name. */
+    static final String GROUPWARE_EMULATOR = "groupware-emulator";
+    /** Where the emulator serves the OX HTTP API (as the middleware does behind its web server). */
+    static final String GROUPWARE_API_PATH = "/appsuite/api";
+    /** The emulator's demo users (groupware-emulator's application.properties); DEMO-ONLY passwords. */
+    static final String DEMO_LOGINS = "alice/secret-alice, bob/secret-bob, carol/secret-carol";
     /** How long the services together get to report ready, counted from the first service's start. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -82,6 +89,8 @@ public final class LocalStack {
      * a runaway replica from starving the others.
      */
     private static final String SERVICE_HEAP = "-Xmx384m";
+    /** The emulator keeps a few sessions in memory and nothing else. */
+    private static final String EMULATOR_HEAP = "-Xmx128m";
 
     private final Path home;
     private final Path stateDir;
@@ -145,6 +154,7 @@ public final class LocalStack {
             // should leave nothing behind, and fail in a second rather than after the servers started.
             Path serversDir = serversDir(storage);
             Map<StackService, Path> jars = serviceJars();
+            Path emulatorJar = quarkusJar(GROUPWARE_EMULATOR);
             StackState state = new StackState(stateDir, storage, replicas, basePort);
             requirePortsFree(state);
 
@@ -153,12 +163,12 @@ public final class LocalStack {
             state.save();
             out.printf("starting the local stack in %s: %d replica(s) per service, storage %s%n",
                     stateDir, replicas, storage.id());
-            return run(state, serversDir, jars, began);
+            return run(state, serversDir, jars, emulatorJar, began);
         }
     }
 
-    private int run(StackState state, Path serversDir, Map<StackService, Path> jars, Instant began)
-            throws IOException {
+    private int run(StackState state, Path serversDir, Map<StackService, Path> jars, Path emulatorJar,
+                    Instant began) throws IOException {
         // Ctrl+C on 'guard up' must not leave a half-started stack behind: the processes are detached
         // (a terminal's SIGINT does not reach them), so stop them from a shutdown hook.
         Thread hook = new Thread(() -> {
@@ -171,8 +181,11 @@ public final class LocalStack {
             Servers servers = startServers(state, serversDir);
             String masterKey = masterKey(servers.mariadb());
             out.println(masterKey);
-            List<ServiceProcess> services = startServices(state, servers, jars);
-            awaitReady(services);
+            List<ServiceProcess> processes = new ArrayList<>();
+            // Before the services: the gateway's requests go to it. Its readiness is awaited with theirs.
+            processes.add(startGroupwareEmulator(state, emulatorJar));
+            processes.addAll(startServices(state, servers, jars));
+            awaitReady(processes);
             handedOver = true;
         } catch (IOException | RuntimeException e) {
             if (abandoned.get()) {
@@ -303,13 +316,18 @@ public final class LocalStack {
     private Map<StackService, Path> serviceJars() {
         Map<StackService, Path> jars = new LinkedHashMap<>();
         for (StackService s : StackService.values()) {
-            Path jar = home.resolve(s.module).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
-            if (!Files.isRegularFile(jar)) {
-                throw new CommandFailure(1, s.module + " is not built (no " + jar + "): " + BUILD_HINT);
-            }
-            jars.put(s, jar);
+            jars.put(s, quarkusJar(s.module));
         }
         return jars;
+    }
+
+    /** The module's Quarkus fast-jar, which must have been built. */
+    private Path quarkusJar(String module) {
+        Path jar = home.resolve(module).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new CommandFailure(1, module + " is not built (no " + jar + "): " + BUILD_HINT);
+        }
+        return jar;
     }
 
     private static void requirePortsFree(StackState state) {
@@ -320,6 +338,7 @@ public final class LocalStack {
                 wanted.put(ports.service(s, i), s.replicaName(i));
             }
         }
+        wanted.put(ports.groupwareEmulator(), GROUPWARE_EMULATOR);
         wanted.put(ports.mariadb(), MariaDbServer.NAME);
         wanted.put(ports.infinispan(), InfinispanServer.NAME);
         if (state.storage() == Storage.S3) {
@@ -462,9 +481,49 @@ public final class LocalStack {
     private record ServiceProcess(String name, int port, LocalProcess process, Path log) {
     }
 
+    /**
+     * The groupware backend emulator: a test fixture standing in for the OX App Suite middleware that
+     * the gateway checks sessions against. One instance whatever the replicas (the real middleware is
+     * not part of the Guard cluster either).
+     */
+    private ServiceProcess startGroupwareEmulator(StackState state, Path jar) throws IOException {
+        int port = state.ports().groupwareEmulator();
+        out.printf("starting %s on %s (groupware backend emulator, test fixture)%n", GROUPWARE_EMULATOR,
+                groupwareApiUrl(port));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_HTTP_HOST", Ports.LOOPBACK);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        return spawnQuarkus(state, GROUPWARE_EMULATOR, port, jar, EMULATOR_HEAP, env);
+    }
+
+    /** Starts one Quarkus fast-jar detached, recorded (before and after the start) in the state file. */
+    private ServiceProcess spawnQuarkus(StackState state, String name, int port, Path jar, String heap,
+                                        Map<String, String> env) throws IOException {
+        Path runDir = stateDir.resolve("run");
+        Path log = stateDir.resolve("logs").resolve(name + ".log");
+        Path pidFile = runDir.resolve(name + ".pid");
+        Entry entry = new Entry(name, Kind.SERVICE, 0, 0, port, stateDir.relativize(pidFile).toString(),
+                stateDir.relativize(log).toString());
+        state.record(entry);
+        List<String> command = List.of(
+                Launch.javaBinary().toString(),
+                heap,
+                "-XX:+ExitOnOutOfMemoryError",
+                // Not read by the process: marks it as this stack's, so that `pgrep -f <state dir>`
+                // finds every process of a stack (the servers name their directories in their
+                // arguments anyway).
+                "-Dguard.local-stack=" + stateDir,
+                "-jar", jar.toString());
+        LocalProcess process = tracked(() -> {
+            LocalProcess p = Launch.spawn(name, command, runDir, pidFile, log, env, Lifetime.DETACHED);
+            state.record(entry.started(p.pid(), startMillis(p.pid())));
+            return p;
+        });
+        return new ServiceProcess(name, port, process, log);
+    }
+
     private List<ServiceProcess> startServices(StackState state, Servers servers, Map<StackService, Path> jars)
             throws IOException {
-        Path runDir = stateDir.resolve("run");
         Path nas = Launch.privateDir(stateDir.resolve("nas"));
         StackPorts ports = state.ports();
         List<ServiceProcess> started = new ArrayList<>();
@@ -473,31 +532,11 @@ public final class LocalStack {
                         + (state.replicas() > 1 ? " x " + state.replicas() : ""));
         for (int i = 0; i < state.replicas(); i++) {
             for (StackService service : StackService.values()) {
-                String name = service.replicaName(i);
                 int port = ports.service(service, i);
-                Path log = stateDir.resolve("logs").resolve(name + ".log");
-                Path pidFile = runDir.resolve(name + ".pid");
-                Entry entry = new Entry(name, Kind.SERVICE, 0, 0, port, stateDir.relativize(pidFile).toString(),
-                        stateDir.relativize(log).toString());
-                state.record(entry);
-                List<String> command = List.of(
-                        Launch.javaBinary().toString(),
-                        SERVICE_HEAP,
-                        "-XX:+ExitOnOutOfMemoryError",
-                        // Not read by the service: marks the process as this stack's, so that
-                        // `pgrep -f <state dir>` finds every process of a stack (the servers name
-                        // their directories in their arguments anyway).
-                        "-Dguard.local-stack=" + stateDir,
-                        "-jar", jars.get(service).toString());
                 // Secrets (database, Infinispan, S3 credentials) go through the environment: argv is
                 // world-readable in ps, /proc/PID/environ is not.
                 Map<String, String> env = environment(service, port, state, servers, nas);
-                LocalProcess process = tracked(() -> {
-                    LocalProcess p = Launch.spawn(name, command, runDir, pidFile, log, env, Lifetime.DETACHED);
-                    state.record(entry.started(p.pid(), startMillis(p.pid())));
-                    return p;
-                });
-                started.add(new ServiceProcess(name, port, process, log));
+                started.add(spawnQuarkus(state, service.replicaName(i), port, jars.get(service), SERVICE_HEAP, env));
             }
         }
         return started;
@@ -536,24 +575,46 @@ public final class LocalStack {
             }
         }
         if (service == StackService.GATEWAY) {
-            // Every replica of each backend, for the gateway's router.
-            env.put("GUARD_GATEWAY_KEY_SERVICE_URLS", urls(state, StackService.KEY_SERVICE));
-            env.put("GUARD_GATEWAY_MAIL_SERVICE_URLS", urls(state, StackService.MAIL_SERVICE));
-            env.put("GUARD_GATEWAY_FILESTORE_SERVICE_URLS", urls(state, StackService.FILESTORE_SERVICE));
+            env.putAll(gatewayRouting(state.ports(), state.replicas()));
         }
         return env;
     }
 
-    private static String urls(StackState state, StackService service) {
+    /**
+     * Where the gateway sends requests: every replica of each backend service
+     * ({@code guard.gateway.services.<service>.urls}, comma-separated) and the groupware backend it
+     * checks the users' sessions against ({@code guard.gateway.backend.url}), here the emulator.
+     */
+    static Map<String, String> gatewayRouting(StackPorts ports, int replicas) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (StackService backend : StackService.values()) {
+            if (backend != StackService.GATEWAY) {
+                env.put("GUARD_GATEWAY_SERVICES_" + envName(backend.module) + "_URLS", urls(ports, replicas, backend));
+            }
+        }
+        env.put("GUARD_GATEWAY_BACKEND_URL", groupwareApiUrl(ports.groupwareEmulator()));
+        return env;
+    }
+
+    private static String urls(StackPorts ports, int replicas, StackService service) {
         List<String> urls = new ArrayList<>();
-        for (int i = 0; i < state.replicas(); i++) {
-            urls.add(httpUrl(state.ports().service(service, i)));
+        for (int i = 0; i < replicas; i++) {
+            urls.add(httpUrl(ports.service(service, i)));
         }
         return String.join(",", urls);
     }
 
+    /** A property-name segment as MicroProfile Config's environment variable: key-service → KEY_SERVICE. */
+    private static String envName(String segment) {
+        return segment.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
     private static String httpUrl(int port) {
         return "http://" + Ports.LOOPBACK + ":" + port;
+    }
+
+    static String groupwareApiUrl(int port) {
+        return httpUrl(port) + GROUPWARE_API_PATH;
     }
 
     /**
@@ -561,7 +622,7 @@ public final class LocalStack {
      * {@link #READY_TIMEOUT}, naming the culprits with their last readiness answer and log tail.
      */
     private void awaitReady(List<ServiceProcess> services) throws IOException {
-        out.printf("waiting for the services to report ready (%s, up to %d s)%n", READY_PATH, READY_TIMEOUT.toSeconds());
+        out.printf("waiting for the services and the emulator to report ready (%s, up to %d s)%n", READY_PATH, READY_TIMEOUT.toSeconds());
         out.flush();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         List<ServiceProcess> waiting = new ArrayList<>(services);
@@ -673,6 +734,8 @@ public final class LocalStack {
         }
         out.println();
         out.printf("gateway:  %s%n", httpUrl(ports.service(StackService.GATEWAY, 0)));
+        out.printf("groupware backend (emulator): %s (demo logins %s)%n",
+                groupwareApiUrl(ports.groupwareEmulator()), DEMO_LOGINS);
         out.printf("storage:  %s%n", state.storage() == Storage.S3
                 ? "s3 (bucket " + BUCKET + " on " + httpUrl(ports.s3proxy()) + ")"
                 : "file (" + stateDir.resolve("nas") + ")");
@@ -686,6 +749,7 @@ public final class LocalStack {
             case MariaDbServer.NAME -> Ports.LOOPBACK + ":" + e.port() + " (database " + DATABASE + ")";
             case InfinispanServer.NAME -> Ports.LOOPBACK + ":" + e.port() + " (Hot Rod + REST)";
             case S3ProxyServer.NAME -> httpUrl(e.port()) + " (bucket " + BUCKET + ")";
+            case GROUPWARE_EMULATOR -> groupwareApiUrl(e.port());
             default -> httpUrl(e.port());
         };
     }
@@ -855,6 +919,8 @@ public final class LocalStack {
         StackState state = loaded.get();
         out.printf("stack in %s: storage %s, %d replica(s), gateway %s%n", stateDir, state.storage().id(),
                 state.replicas(), httpUrl(state.ports().service(StackService.GATEWAY, 0)));
+        state.processes().stream().filter(e -> e.name().equals(GROUPWARE_EMULATOR)).findFirst().ifPresent(e ->
+                out.printf("groupware backend (emulator): %s (demo logins %s)%n", groupwareApiUrl(e.port()), DEMO_LOGINS));
         out.printf("%-20s %-8s %-6s %-6s %-22s %s%n", "NAME", "PID", "STATE", "PORT", "READY", "RSS");
         boolean healthy = true;
         try (HttpClient http = httpClient()) {

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * password exists at all); applications get a dedicated user with a random password and privileges on
  * their database only, and connect over TCP.
  */
-public final class MariaDbServer implements ManagedProcess {
+public final class MariaDbServer extends RunningServer {
 
     private static final System.Logger LOG = System.getLogger(MariaDbServer.class.getName());
 
@@ -44,14 +44,13 @@ public final class MariaDbServer implements ManagedProcess {
     /** Unix socket paths are limited to 108 bytes (sun_path); keep well below. */
     private static final int MAX_SOCKET_PATH = 100;
 
-    private final LocalProcess process;
     private final int port;
     private final String database;
     private final String password;
     private final Path socket;
 
     private MariaDbServer(LocalProcess process, int port, String database, String password, Path socket) {
-        this.process = process;
+        super(NAME, process);
         this.port = port;
         this.database = database;
         this.password = password;
@@ -260,26 +259,6 @@ public final class MariaDbServer implements ManagedProcess {
     /** {@code mysql://127.0.0.1:PORT/DB}, for {@code quarkus.datasource.reactive.url}. */
     public String reactiveUrl() {
         return "mysql://" + host() + ":" + port + "/" + database;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    @Override
-    public void stop() {
-        process.stop();
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * addressing ({@code http://127.0.0.1:PORT/bucket/key}). S3Proxy accepts SigV4 signatures for any
  * region name; {@link #region()} is the conventional one.
  */
-public final class S3ProxyServer implements ManagedProcess {
+public final class S3ProxyServer extends RunningServer {
 
     private static final System.Logger LOG = System.getLogger(S3ProxyServer.class.getName());
 
@@ -43,14 +43,13 @@ public final class S3ProxyServer implements ManagedProcess {
      */
     private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
 
-    private final LocalProcess process;
     private final int port;
     private final String bucket;
     private final String accessKey;
     private final String secretKey;
 
     private S3ProxyServer(LocalProcess process, int port, String bucket, String accessKey, String secretKey) {
-        this.process = process;
+        super(NAME, process);
         this.port = port;
         this.bucket = bucket;
         this.accessKey = accessKey;
@@ -156,26 +155,6 @@ public final class S3ProxyServer implements ManagedProcess {
     /** {@value #REGION}: SigV4 clients need some region; S3Proxy accepts any. */
     public String region() {
         return REGION;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    @Override
-    public void stop() {
-        process.stop();
     }
 
     @Override

@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "up", mixinStandardHelpOptions = true,
         header = "Run the local stack (servers and services) until ./guard down.",
         description = {
-                "Run the local stack: MariaDB, Infinispan, S3Proxy (with --storage s3) and N replicas of "
+                "Run the local stack: MariaDB, Infinispan, S3Proxy (with --storage s3), the groupware backend "
+                        + "emulator (a test fixture standing in for OX App Suite; demo logins "
+                        + LocalStack.DEMO_LOGINS + ") and N replicas of "
                         + "key-service, mail-service, filestore-service and gateway, as processes on 127.0.0.1 "
                         + "that keep running after this command returns. Returns once every service is ready.",
                 "The first up creates the cluster's master key (STATE_DIR/oxguardpass); later ones reuse "
@@ -24,6 +26,7 @@ import picocli.CommandLine.Spec;
                 "Ports (default base 8000; --base-port B shifts every port by B - 8000):",
                 "  gateway 8080, key-service 8081, mail-service 8082, filestore-service 8083;",
                 "  replica i of each service: that port + 100*i (8180..8183, 8280..8283, ...);",
+                "  groupware backend emulator 8009 (one instance);",
                 "  MariaDB 13306, Infinispan 11222, S3Proxy 19000.",
                 "Exit codes: 0 ready; 1 failed (what this up started is stopped again);",
                 "  2 bad options; 3 refused: the stack still runs (./guard status, ./guard down);",

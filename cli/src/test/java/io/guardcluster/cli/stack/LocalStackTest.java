@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -48,16 +49,20 @@ class LocalStackTest {
         assertThat(ports.mariadb()).isEqualTo(13306);
         assertThat(ports.infinispan()).isEqualTo(11222);
         assertThat(ports.s3proxy()).isEqualTo(19000);
+        assertThat(ports.groupwareEmulator()).isEqualTo(8009);
 
         StackPorts shifted = new StackPorts(9000);
         assertThat(shifted.service(StackService.GATEWAY, 0)).isEqualTo(9080);
         assertThat(shifted.mariadb()).isEqualTo(14306);
+        assertThat(shifted.groupwareEmulator()).isEqualTo(9009);
+        assertThat(LocalStack.groupwareApiUrl(shifted.groupwareEmulator())).isEqualTo("http://127.0.0.1:9009/appsuite/api");
     }
 
     @Test
     void portLayoutNeverCollidesAndStaysInRange() {
         StackPorts ports = new StackPorts(StackPorts.DEFAULT_BASE);
-        Set<Integer> used = new HashSet<>(List.of(ports.mariadb(), ports.infinispan(), ports.s3proxy()));
+        Set<Integer> used = new HashSet<>(List.of(ports.mariadb(), ports.infinispan(), ports.s3proxy(),
+                ports.groupwareEmulator()));
         for (int i = 0; i < StackPorts.MAX_REPLICAS; i++) {
             for (StackService s : StackService.values()) {
                 assertThat(used.add(ports.service(s, i))).as(s.replicaName(i)).isTrue();
@@ -67,6 +72,19 @@ class LocalStackTest {
         assertThat(StackPorts.problem(54535, 1)).isEmpty();
         assertThat(StackPorts.problem(54536, 1)).get().asString().contains("--base-port 54536");
         assertThat(StackPorts.problem(500, 1)).isPresent();
+        // The emulator (base + 9) is the lowest port: it too must stay at or above 1024.
+        assertThat(StackPorts.problem(1015, 1)).isEmpty();
+        assertThat(StackPorts.problem(1014, 1)).get().asString().contains("between 1015 and 54535");
+    }
+
+    @Test
+    void gatewayGetsEveryReplicaAndTheEmulatorUnderTheCurrentPropertyNames() {
+        // guard.gateway.services.<service>.urls and guard.gateway.backend.url, as environment variables.
+        assertThat(LocalStack.gatewayRouting(new StackPorts(9000), 2)).containsExactly(
+                Map.entry("GUARD_GATEWAY_SERVICES_KEY_SERVICE_URLS", "http://127.0.0.1:9081,http://127.0.0.1:9181"),
+                Map.entry("GUARD_GATEWAY_SERVICES_MAIL_SERVICE_URLS", "http://127.0.0.1:9082,http://127.0.0.1:9182"),
+                Map.entry("GUARD_GATEWAY_SERVICES_FILESTORE_SERVICE_URLS", "http://127.0.0.1:9083,http://127.0.0.1:9183"),
+                Map.entry("GUARD_GATEWAY_BACKEND_URL", "http://127.0.0.1:9009/appsuite/api"));
     }
 
     @Test

@@ -79,6 +79,13 @@ public interface GatewayConfig {
         @WithDefault("60s")
         Duration sessionCacheTtl();
 
+        /**
+         * How long a replica trusts a validated session from its own memory before asking Infinispan
+         * again (at most {@code session-cache-ttl}).
+         */
+        @WithDefault("5s")
+        Duration nearCacheTtl();
+
         /** Timeout of one session validation call. */
         @WithDefault("5s")
         Duration timeout();

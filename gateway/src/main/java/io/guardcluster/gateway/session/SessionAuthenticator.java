@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +42,10 @@ import io.vertx.core.json.JsonObject;
  * requires to match the session, and {@code JSESSIONID}, which its load balancer routes on).
  *
  * <ol>
- * <li>Look the session up in the shared Infinispan cache (all gateway replicas agree). The key is a
- * SHA-256 of session id and secret cookie, so the cache holds nothing a thief could replay.</li>
+ * <li>Look the session up in this replica's own short-lived cache (a few seconds: saves the Infinispan
+ * round trip on every request of a busy session), then in the shared Infinispan cache (all gateway
+ * replicas agree). The key is a SHA-256 of session id and secret cookie, so neither cache holds
+ * anything a thief could replay.</li>
  * <li>On a miss, ask the backend as the user: {@code GET user/me} (context and user id) and
  * {@code GET user?action=get} (primary address), with the user's own cookies, so the call lands on
  * the backend node that holds the session. OX answers errors with HTTP 200 and an {@code error}
@@ -64,12 +67,14 @@ public class SessionAuthenticator {
 
     private static final long CACHE_RETRY_MILLIS = 10_000;
     private static final long CACHE_TIMEOUT_MILLIS = 250;
+    private static final int NEAR_CACHE_CAPACITY = 100_000;
 
     private final GatewayConfig config;
     private final Vertx vertx;
     private final Instance<RemoteCacheManager> cacheManager;
     private final MeterRegistry meters;
     private final AtomicBoolean cacheWarned = new AtomicBoolean();
+    private final NearCache<GroupwareUser> nearCache;
     private volatile RemoteCache<String, String> cache;
     private HttpClient backend;
     private URI backendUrl;
@@ -79,6 +84,9 @@ public class SessionAuthenticator {
         this.vertx = vertx;
         this.cacheManager = cacheManager;
         this.meters = meters;
+        Duration near = config.backend().nearCacheTtl().compareTo(config.backend().sessionCacheTtl()) < 0
+                ? config.backend().nearCacheTtl() : config.backend().sessionCacheTtl();
+        this.nearCache = new NearCache<>(near, NEAR_CACHE_CAPACITY, System::nanoTime);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -119,14 +127,23 @@ public class SessionAuthenticator {
             return Future.succeededFuture(Optional.empty());
         }
         String key = cacheKey(session, secret.getValue());
+        GroupwareUser local = nearCache.get(key);
+        if (local != null) {
+            meters.counter("guard.gateway.sessions", "result", "near").increment();
+            return Future.succeededFuture(Optional.of(local));
+        }
         return cached(key).compose(hit -> {
+            hit.ifPresent(user -> nearCache.put(key, user));
             if (hit.isPresent()) {
                 meters.counter("guard.gateway.sessions", "result", "cached").increment();
                 return Future.succeededFuture(hit);
             }
             return askBackend(session, request.headers()).onSuccess(user -> {
                 meters.counter("guard.gateway.sessions", "result", user.isPresent() ? "valid" : "invalid").increment();
-                user.ifPresent(u -> remember(key, u));
+                user.ifPresent(u -> {
+                    nearCache.put(key, u);
+                    remember(key, u);
+                });
             });
         });
     }
