@@ -291,7 +291,7 @@ class GatewayIT {
         loop.shutdown();
         assertThat(loop.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(failures).as("requests that failed for the user").isEmpty();
+        assertThat(failures).as("requests that failed for the user; gateway log:%n%s", gateway.output()).isEmpty();
         assertThat(requests.get() - atKill).as("requests after the kill").isGreaterThan(20);
         for (GroupwareSession session : sessions) {
             assertThat(lastSeen.get(session)).isNotEqualTo(keyA.port());

@@ -73,6 +73,11 @@ class GatewayStreamingIT {
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
+        upstream.createContext("/api/files/broken", exchange -> {
+            // Reads a little of the body, then drops the connection: an upstream dying mid-upload.
+            exchange.getRequestBody().readNBytes(1 << 16);
+            exchange.close();
+        });
         upstream.createContext("/api/files/download", exchange -> {
             exchange.sendResponseHeaders(200, 0); // chunked, length unknown to the gateway
             try (OutputStream out = exchange.getResponseBody()) {
@@ -150,6 +155,18 @@ class GatewayStreamingIT {
                     baseline >> 20, sampler.peak() >> 20);
             assertThat(growth).as("RSS growth in bytes while streaming 1 GiB each way").isLessThan(RSS_GROWTH_LIMIT);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(HttpClient.Version.class)
+    void anUpstreamDyingMidUploadIsAClear502(HttpClient.Version version) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = client.send(alice.request(gateway.url() + "/api/files/broken")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ZeroStream(64L << 20))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).contains("urn:guard:problem:upstream-failed").doesNotContain("Exception");
     }
 
     /** A body of {@code size} zero bytes, generated as it is read. */

@@ -77,6 +77,7 @@ public class GatewayProxy {
     private static final String TRIED = "guard.tried";
     private static final String USER = "guard.user";
     private static final String AFFINITY_COOKIE = "JSESSIONID";
+    private static final Set<HttpMethod> CONTENT_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.PUT, HttpMethod.DELETE);
 
@@ -218,6 +219,8 @@ public class GatewayProxy {
             }
             // The replica took the request and failed (e.g. killed mid-request): safe to repeat once.
             meters.counter("guard.gateway.failovers", "service", route.service(), "stage", "response").increment();
+            LOG.infof("%s failed on %s (%s); repeating it on another replica", ctx.request().getMethod(),
+                    route.service(), first.toString());
             return ctx.sendRequest().recover(second -> upstreamFailed(ctx, route, second));
         });
     }
@@ -274,7 +277,8 @@ public class GatewayProxy {
             return reject(ctx, problem(504, "upstream-timeout", "Gateway timeout",
                     "the " + route.service() + " did not answer in time", path));
         }
-        LOG.debugf("%s failed for %s: %s", route.service(), path, err.toString());
+        // The path only: the query carries the user's session id.
+        LOG.warnf("%s failed for %s: %s", route.service(), path, err.toString());
         return reject(ctx, problem(502, "upstream-failed", "Bad gateway",
                 "the " + route.service() + " failed to answer; try again", path));
     }
@@ -296,7 +300,13 @@ public class GatewayProxy {
         return Future.succeededFuture(response);
     }
 
-    /** Whether a body follows the headers (HTTP/1.1: length or chunked; HTTP/2: the stream is still open). */
+    /**
+     * Whether a body follows the headers. HTTP/1.1 says so exactly (length or chunked). HTTP/2 only
+     * says so by leaving the stream open, and whether Vert.x has seen the END_STREAM flag yet when we
+     * look depends on frame timing: so without a length, only methods that carry content (POST, PUT,
+     * PATCH) count as having a body there. A body on GET/DELETE has no defined meaning anyway, and
+     * treating it as absent keeps those requests safe to repeat on another replica.
+     */
     static boolean hasBody(HttpServerRequest request) {
         String contentLength = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (contentLength != null) {
@@ -305,7 +315,7 @@ public class GatewayProxy {
         if ("chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING))) {
             return true;
         }
-        return request.version() == HttpVersion.HTTP_2 && !request.isEnded();
+        return request.version() == HttpVersion.HTTP_2 && CONTENT_METHODS.contains(request.method()) && !request.isEnded();
     }
 
     private String clientAddress(HttpServerRequest request) {
