@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -46,10 +48,17 @@ public final class InternalIdentityCodec {
 
     private final MasterKeyRing ring;
     private final Clock clock;
+    /** MAC keys per master key id, derived once: this runs on every request of every service. */
+    private final Map<Integer, SecretKeySpec> macKeys = new HashMap<>();
 
     public InternalIdentityCodec(MasterKeyRing ring, Clock clock) {
         this.ring = ring;
         this.clock = clock;
+        for (MasterKey key : ring.keys().values()) {
+            byte[] derived = key.derive(INFO, 32);
+            macKeys.put(key.id(), new SecretKeySpec(derived, "HmacSHA256"));
+            Arrays.fill(derived, (byte) 0);
+        }
     }
 
     /** A verified identity and the nonce that makes it single-use. */
@@ -64,7 +73,7 @@ public final class InternalIdentityCodec {
                 identity.email(), Long.toString(identity.expiresAt().getEpochSecond()), binding.method(),
                 binding.authority(), binding.uri(), B64.encodeToString(nonce));
         String signed = VERSION + "." + key.id() + "." + B64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-        return signed + "." + B64.encodeToString(mac(key, signed));
+        return signed + "." + B64.encodeToString(mac(key.id(), signed));
     }
 
     /**
@@ -90,7 +99,7 @@ public final class InternalIdentityCodec {
         } catch (IllegalArgumentException e) {
             throw new InvalidIdentityException("malformed internal identity");
         }
-        byte[] expected = mac(key, parts[0] + "." + parts[1] + "." + parts[2]);
+        byte[] expected = mac(key.id(), parts[0] + "." + parts[1] + "." + parts[2]);
         if (!MessageDigest.isEqual(expected, claimed)) {
             throw new InvalidIdentityException("internal identity signature does not verify");
         }
@@ -120,16 +129,13 @@ public final class InternalIdentityCodec {
         return new Verified(identity, claims[7]);
     }
 
-    private static byte[] mac(MasterKey key, String signed) {
-        byte[] macKey = key.derive(INFO, 32);
+    private byte[] mac(int keyId, String signed) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+            mac.init(macKeys.get(keyId));
             return mac.doFinal(signed.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
-        } finally {
-            Arrays.fill(macKey, (byte) 0);
         }
     }
 }

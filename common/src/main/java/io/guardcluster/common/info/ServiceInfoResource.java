@@ -34,6 +34,9 @@ public abstract class ServiceInfoResource {
     @ConfigProperty(name = "quarkus.http.port")
     int port;
 
+    /** Resolved once: looking the host name up on every request costs more than the answer. */
+    private volatile String replica;
+
     @GET
     @Path("/version")
     @Produces(MediaType.APPLICATION_JSON)
@@ -44,10 +47,15 @@ public abstract class ServiceInfoResource {
 
     /** host:port of this replica; in Kubernetes the pod name is the host name. */
     private String replica() {
-        try {
-            return InetAddress.getLocalHost().getHostName() + ":" + port;
-        } catch (UnknownHostException e) {
-            return "unknown:" + port;
+        String name = replica;
+        if (name == null) {
+            try {
+                name = InetAddress.getLocalHost().getHostName() + ":" + port;
+            } catch (UnknownHostException e) {
+                name = "unknown:" + port;
+            }
+            replica = name;
         }
+        return name;
     }
 }
