@@ -51,8 +51,16 @@ public class InternalIdentityFilter {
         try {
             InternalIdentityCodec.Verified verified = masterKey.identityCodec()
                     .verify(token, new RequestBinding(request.method().name(), authority(request), request.uri()));
-            if (!replayGuard.firstUse(verified.nonce(), verified.identity().expiresAt())) {
-                return reject("replayed", request);
+            switch (replayGuard.use(verified.nonce(), verified.identity().expiresAt())) {
+                case REPLAYED:
+                    return reject("replayed", request);
+                case FULL:
+                    meters.counter("guard.identity.rejected", "reason", "replay-guard-full").increment();
+                    Problem busy = new Problem(Problem.type("busy"), "Service unavailable", 503,
+                            "this replica is handling too many requests right now; try again shortly", request.path());
+                    return Optional.of(Response.status(503).header("Retry-After", "1").type(Problem.MEDIA_TYPE).entity(busy).build());
+                case FIRST:
+                    break;
             }
             current.set(verified.identity());
             return Optional.empty();

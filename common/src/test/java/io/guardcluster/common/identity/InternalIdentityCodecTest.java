@@ -76,16 +76,26 @@ class InternalIdentityCodecTest {
 
     @Test
     void replayGuardAcceptsANonceOnceAndForgetsItAfterExpiry() {
-        Clock[] clock = { Clock.fixed(NOW, ZoneOffset.UTC) };
+        Instant[] now = { NOW };
         ReplayGuard guard = new ReplayGuard(new Clock() {
             public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
             public Clock withZone(java.time.ZoneId zone) { return this; }
-            public Instant instant() { return clock[0].instant(); }
+            public Instant instant() { return now[0]; }
         });
-        assertThat(guard.firstUse("n1", NOW.plusSeconds(30))).isTrue();
-        assertThat(guard.firstUse("n1", NOW.plusSeconds(30))).isFalse();
-        clock[0] = Clock.fixed(NOW.plusSeconds(31), ZoneOffset.UTC);
-        guard.purgeExpired();
-        assertThat(guard.size()).isZero();
+        assertThat(guard.use("n1", NOW.plusSeconds(10))).isEqualTo(ReplayGuard.Use.FIRST);
+        assertThat(guard.use("n1", NOW.plusSeconds(10))).isEqualTo(ReplayGuard.Use.REPLAYED);
+        now[0] = NOW.plusSeconds(11);
+        assertThat(guard.use("n2", NOW.plusSeconds(20))).as("the sweep ran: n1 is gone").isEqualTo(ReplayGuard.Use.FIRST);
+        assertThat(guard.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullReplayGuardRefusesRatherThanForgets() {
+        ReplayGuard guard = new ReplayGuard(Clock.fixed(NOW, ZoneOffset.UTC));
+        for (int i = 0; i < ReplayGuard.CAPACITY; i++) {
+            guard.use("n" + i, NOW.plusSeconds(10));
+        }
+        assertThat(guard.use("one-more", NOW.plusSeconds(10))).isEqualTo(ReplayGuard.Use.FULL);
+        assertThat(guard.use("n1", NOW.plusSeconds(10))).as("a replay stays refused too").isNotEqualTo(ReplayGuard.Use.FIRST);
     }
 }

@@ -18,8 +18,11 @@ public interface GatewayConfig {
 
     HealthCheck healthCheck();
 
-    /** How long a forwarded internal identity stays valid (services refuse anything over 2 minutes). */
-    @WithDefault("30s")
+    /**
+     * How long a forwarded internal identity stays valid (services refuse anything over 2 minutes).
+     * Short: it only has to survive one hop, and each replica remembers every nonce for this long.
+     */
+    @WithDefault("10s")
     Duration identityLifetime();
 
     /** Largest request body accepted (files are streamed, so this bounds disk use, not memory). */
@@ -67,6 +70,13 @@ public interface GatewayConfig {
 
         @WithDefault("/q/health/ready")
         String path();
+
+        /**
+         * Consecutive failed checks before a replica is taken out (one slow check under load must not
+         * move all its sessions). A refused connection on a real request takes it out at once.
+         */
+        @WithDefault("2")
+        int failuresBeforeDown();
     }
 
     /** The groupware backend (OX App Suite middleware) that owns the users' sessions. */

@@ -214,7 +214,9 @@ public class GatewayProxy {
         return ctx.sendRequest().recover(first -> {
             Route route = ctx.get(ROUTE, Route.class);
             if (first instanceof NoReplicaException || ctx.request().getBody() != null
-                    || !IDEMPOTENT.contains(ctx.request().getMethod())) {
+                    || !IDEMPOTENT.contains(ctx.request().getMethod())
+                    || ctx.request().proxiedRequest().response().closed()) {
+                // (The last: the client has gone, nobody waits for a second attempt.)
                 return upstreamFailed(ctx, route, first);
             }
             // The replica took the request and failed (e.g. killed mid-request): safe to repeat once.

@@ -14,6 +14,7 @@ public final class Replica {
     /** Fixed per replica: its part of every rendezvous score. */
     private final long hashSeed;
     private volatile boolean healthy = true;
+    private int failedChecks;
 
     public Replica(String host, int port) {
         this.host = host;
@@ -41,6 +42,21 @@ public final class Replica {
 
     public boolean isHealthy() {
         return healthy;
+    }
+
+    /**
+     * An active health check's result: healthy at once, unhealthy only after {@code threshold}
+     * consecutive failures. Called from one event loop (the prober's timer).
+     *
+     * @return true if this changed the state
+     */
+    public boolean recordCheck(boolean passed, int threshold) {
+        if (passed) {
+            failedChecks = 0;
+            return markHealthy(true);
+        }
+        failedChecks++;
+        return failedChecks >= threshold && markHealthy(false);
     }
 
     /** @return true if this changed the state */

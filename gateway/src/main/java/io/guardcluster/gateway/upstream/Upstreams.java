@@ -126,7 +126,7 @@ public class Upstreams {
                 .compose(response -> response.body().map(body -> response.statusCode()))
                 .onComplete(result -> {
                     boolean healthy = result.succeeded() && result.result() == 200;
-                    if (replica.markHealthy(healthy)) {
+                    if (replica.recordCheck(healthy, config.healthCheck().failuresBeforeDown())) {
                         if (healthy) {
                             LOG.infof("%s replica %s is healthy again", set.service(), replica.id());
                         } else {

@@ -1,0 +1,574 @@
+#!/usr/bin/env bash
+# gateway-bench.sh: requests/s and p50/p99 latency of one small request
+#   a. straight to one key-service replica,
+#   b. through HAProxy (Debian package) with cookie-hash affinity over the same two replicas,
+#   c. through the Guard gateway (public route, no session: apples to apples with b),
+#   d. through the Guard gateway, authenticated (session cache in Infinispan + internal identity),
+# with the same load generator (wrk) and the same load, in one run, on 127.0.0.1 only.
+#
+# Usage (from anywhere; as root on a fresh Debian it installs haproxy, wrk, curl, mariadb-server):
+#   bench/gateway-bench.sh
+# Knobs (environment):
+#   BENCH_BASE_PORT   base port of the local stack and the benchmark's own ports   (23000)
+#   BENCH_DURATION    measured seconds per variant                                  (20)
+#   BENCH_WARMUP      warm-up seconds per variant (same load, not measured)         (5)
+#   BENCH_THREADS / BENCH_CONNECTIONS   wrk's -t / -c for the saturation runs       (2 / 32)
+#   BENCH_LIGHT_DURATION  seconds of the light-load runs (1 connection); 0 skips    (10)
+#   BENCH_RESULTS     where the Markdown result goes     (bench/results/gateway-<date>.md)
+#   JAVA_HOME         a JDK >= 21 (else the newest one under /usr/lib/jvm)
+#
+# It starts the local stack (guard up --replicas 2) in a private state directory, the groupware
+# emulator if the stack has none, a dedicated gateway (same environment as the stack's, plus
+# GUARD_GATEWAY_RATE_LIMIT_DIRECTORY_PER_ADDRESS=0) and HAProxy, and stops exactly those on exit.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BASE="${BENCH_BASE_PORT:-23000}"
+DURATION="${BENCH_DURATION:-20}"
+WARMUP="${BENCH_WARMUP:-5}"
+THREADS="${BENCH_THREADS:-2}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+LIGHT_DURATION="${BENCH_LIGHT_DURATION:-10}"
+DATE="$(date +%F)"
+RESULTS="${BENCH_RESULTS:-$ROOT/bench/results/gateway-$DATE.md}"
+
+# Ports: the stack's (see StackPorts: gateway base+80, key-service base+81, replica i +100·i,
+# MariaDB base+5306, Infinispan base+3222) plus three of our own in a gap of that layout.
+KS0=$((BASE + 81))
+KS1=$((BASE + 181))
+EMU_PORT=$((BASE + 909))
+GW_PORT=$((BASE + 990))
+HAPROXY_PORT=$((BASE + 991))
+# Extra JVM options for the benchmark's gateway, to try a setting (e.g. -Dquarkus.vertx.event-loops-pool-size=2).
+GATEWAY_OPTS="${BENCH_GATEWAY_OPTS:-}"
+HAPROXY_STATS_PORT=$((BASE + 992))
+
+PATH_PUBLIC='/pks/lookup?op=get&search=nobody%40example.com'
+AFFINITY='JSESSIONID=bench-affinity-0001'
+
+WORK="$(mktemp -d /tmp/gateway-bench.XXXXXX)"
+STATE="$WORK/state"
+STARTED_PIDS=()
+STACK_UP=0
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+    fi
+  done
+  if [[ -f "$WORK/haproxy.pid" ]]; then
+    pid="$(cat "$WORK/haproxy.pid")"
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null
+  fi
+  if [[ "$STACK_UP" == 1 ]]; then
+    guard_cli down --purge --state-dir "$STATE" >"$WORK/guard-down.log" 2>&1 \
+      || { log "guard down failed:"; cat "$WORK/guard-down.log" >&2; }
+  fi
+  if [[ $rc -ne 0 && -d "$WORK" ]]; then
+    log "exit code $rc; logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "command failed (line $LINENO): $BASH_COMMAND"' ERR
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------------------------ prerequisites
+
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+
+find_jdk() {
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(java_major "$JAVA_HOME/bin/java")" -ge 21 ]]; then
+    return
+  fi
+  local best="" best_major=0 c m
+  for c in /usr/lib/jvm/*; do
+    [[ -x "$c/bin/javac" ]] || continue
+    m="$(java_major "$c/bin/java")"
+    if [[ "$m" -ge 21 && "$m" -gt "$best_major" ]]; then best="$c"; best_major="$m"; fi
+  done
+  [[ -n "$best" ]] || die "no JDK >= 21 (set JAVA_HOME)"
+  export JAVA_HOME="$best"
+}
+
+ensure_packages() {
+  local missing=()
+  command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server)
+  [[ ${#missing[@]} -eq 0 ]] && return
+  [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1 \
+    || die "missing packages: ${missing[*]} (apt-get install -y ${missing[*]})"
+  log "installing ${missing[*]}"
+  apt-get update -qq >/dev/null
+  # policy-rc.d or not: the haproxy package's own service is not wanted, only the binary.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+CLI_JAR=""
+ensure_built() {
+  local unbuilt=0 m
+  for m in key-service mail-service filestore-service gateway groupware-emulator; do
+    [[ -f "$ROOT/$m/target/quarkus-app/quarkus-run.jar" ]] || unbuilt=1
+  done
+  [[ -f "$ROOT/servers/target/infinispan-server.classpath" ]] || unbuilt=1
+  CLI_JAR="$(ls "$ROOT"/cli/target/guard-cli-*-all.jar 2>/dev/null | sed -n 1p || true)"
+  [[ -n "$CLI_JAR" ]] || unbuilt=1
+  if [[ $unbuilt == 1 ]]; then
+    log "building (./mvnw -B -q -DskipTests install)"
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests install) >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
+    CLI_JAR="$(ls "$ROOT"/cli/target/guard-cli-*-all.jar | sed -n 1p)"
+  fi
+}
+
+# A private copy of what runs (services, servers classpath, CLI), used as GUARD_HOME: a build in the
+# shared work tree while the benchmark runs (someone's ./mvnw install) must not swap jars under the
+# running JVMs, nor the CLI under 'guard down'.
+APP=""
+snapshot_build() {
+  APP="$WORK/app"
+  local m
+  for m in key-service mail-service filestore-service gateway groupware-emulator; do
+    mkdir -p "$APP/$m/target"
+    cp -a "$ROOT/$m/target/quarkus-app" "$APP/$m/target/"
+  done
+  mkdir -p "$APP/servers" "$APP/cli/target"
+  cp -a "$ROOT/servers/target" "$APP/servers/"
+  cp -a "$CLI_JAR" "$APP/cli/target/"
+  CLI_JAR="$APP/cli/target/$(basename "$CLI_JAR")"
+}
+
+# The CLI jar directly, as ./guard does after its checks: ./guard would rebuild whenever any source is
+# newer than the jar, which on a shared work tree means a Maven build in the middle of a benchmark.
+guard_cli() { GUARD_HOME="$APP" "$JAVA_HOME/bin/java" -jar "$CLI_JAR" "$@"; }
+
+port_free() { [[ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]]; }
+
+wait_http() { # url expected-status seconds
+  local url=$1 want=$2 secs=$3 code=""
+  for _ in $(seq 1 $((secs * 4))); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)"
+    [[ "$code" == "$want" ]] && return 0
+    sleep 0.25
+  done
+  log "$url answered ${code:-nothing}, not $want, within ${secs}s"
+  return 1
+}
+
+# ---------------------------------------------------------------------------------- measuring
+
+# cpu_ticks PID...: user+system clock ticks consumed so far by the processes (all threads)
+cpu_ticks() {
+  local total=0 pid t
+  for pid in "$@"; do
+    t="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"
+    total=$((total + t))
+  done
+  echo "$total"
+}
+CLK_TCK="$(getconf CLK_TCK)"
+# user+nice+system+steal of the whole machine (irq/softirq left out: loopback traffic is accounted there,
+# not to the processes that cause it).
+machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $9; exit}' /proc/stat; }
+# CPU of this shell's finished children (wrk) in ticks; call as 'times >FILE; children_ticks FILE' in the
+# main shell (a $(...) subshell has children of its own, not ours).
+children_ticks() {
+  sed -n 2p "$1" | awk -v hz="$CLK_TCK" '{
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
+    printf "%d", t * hz }'
+}
+OUR_PIDS="" # every long-lived process the benchmark started (set once all run)
+
+# foreign_load SECONDS: CPU used by processes not ours over SECONDS, in % of one core
+foreign_load() {
+  local m0 o0 m1 o1
+  # shellcheck disable=SC2086
+  m0="$(machine_busy_ticks)"; o0="$(cpu_ticks $OUR_PIDS)"
+  sleep "$1"
+  # shellcheck disable=SC2086
+  m1="$(machine_busy_ticks)"; o1="$(cpu_ticks $OUR_PIDS)"
+  awk -v d=$(( (m1 - m0) - (o1 - o0) )) -v hz="$CLK_TCK" -v s="$1" 'BEGIN { v = d / hz / s * 100; printf "%.0f", (v < 0 ? 0 : v) }'
+}
+
+to_ms() { # "520.00us" | "1.23ms" | "2.00s" -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n = n / 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n = n * 60000; else if (v ~ /s$/) n = n * 1000
+    printf "%.3f", n }'
+}
+
+# run_wrk NAME URL THREADS CONNECTIONS SECONDS WARMUP CPU_PIDS -- [wrk header args...]
+# Writes $WORK/NAME.wrk and sets R_RPS R_P50 R_P99 R_NON2XX R_SOCKERR R_TOTAL, R_CPU_US (CPU of CPU_PIDS
+# per request, µs) and R_FOREIGN (CPU used meanwhile by processes that are not the benchmark's, % of a core).
+run_wrk() {
+  local name=$1 url=$2 t=$3 c=$4 secs=$5 warm=$6 cpu_pids=$7
+  shift 8
+  if [[ "$warm" -gt 0 ]]; then
+    wrk -t"$t" -c"$c" -d"${warm}s" --timeout 5s "$@" "$url" >/dev/null 2>&1 || true
+  fi
+  local before after m0 m1 o0 o1 w0 w1
+  # shellcheck disable=SC2086
+  before="$(cpu_ticks $cpu_pids)"; m0="$(machine_busy_ticks)"; o0="$(cpu_ticks $OUR_PIDS)"; times >"$WORK/times.0"
+  # shellcheck disable=SC2086
+  local k0 i0 k1 i1; k0="$(cpu_ticks $KS_PIDS)"; i0="$(cpu_ticks $ISPN_PID)"
+  local t0=$SECONDS
+  wrk -t"$t" -c"$c" -d"${secs}s" --timeout 5s --latency "$@" "$url" >"$WORK/$name.wrk" 2>&1 \
+    || { cat "$WORK/$name.wrk" >&2; die "wrk failed for $name"; }
+  # shellcheck disable=SC2086
+  after="$(cpu_ticks $cpu_pids)"; m1="$(machine_busy_ticks)"; o1="$(cpu_ticks $OUR_PIDS)"; times >"$WORK/times.1"
+  # shellcheck disable=SC2086
+  k1="$(cpu_ticks $KS_PIDS)"; i1="$(cpu_ticks $ISPN_PID)"
+  w0="$(children_ticks "$WORK/times.0")"; w1="$(children_ticks "$WORK/times.1")"
+  local elapsed=$((SECONDS - t0)); [[ $elapsed -gt 0 ]] || elapsed=1
+  local out="$WORK/$name.wrk"
+  R_RPS="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")"
+  R_P50="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")"
+  R_P99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")"
+  R_NON2XX="$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$out")"; R_NON2XX="${R_NON2XX:-0}"
+  R_SOCKERR="$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$out")"; R_SOCKERR="${R_SOCKERR:-0}"
+  R_TOTAL="$(awk '/requests in/ {print $1}' "$out")"
+  [[ -n "$R_RPS" && -n "$R_TOTAL" ]] || { cat "$out" >&2; die "could not read wrk's output for $name"; }
+  R_CPU_US="$(awk -v d=$((after - before)) -v hz="$CLK_TCK" -v n="$R_TOTAL" 'BEGIN { if (n > 0) printf "%.0f", d / hz * 1e6 / n; else print "-" }')"
+  R_ALL_US="$(awk -v d=$(( (o1 - o0) + (w1 - w0) )) -v hz="$CLK_TCK" -v n="$R_TOTAL" 'BEGIN { if (n > 0) printf "%.0f", d / hz * 1e6 / n; else print "-" }')"
+  per_req() { awk -v d="$1" -v hz="$CLK_TCK" -v n="$R_TOTAL" 'BEGIN { if (n > 0) printf "%.0f", d / hz * 1e6 / n; else print "-" }'; }
+  R_BREAKDOWN="$(per_req $((w1 - w0))) | $(per_req $((after - before))) | $(per_req $((k1 - k0))) | $(per_req $((i1 - i0))) | $(per_req $(( (o1 - o0) - (after - before) - (k1 - k0) - (i1 - i0) )))"
+  R_FOREIGN="$(awk -v d=$(( (m1 - m0) - (o1 - o0) - (w1 - w0) )) -v hz="$CLK_TCK" -v s="$elapsed" \
+    'BEGIN { v = d / hz / s * 100; printf "%.0f", (v < 0 ? 0 : v) }')"
+  log "$(printf '%-8s %7s req/s  p50 %7s ms  p99 %8s ms  non-2xx/3xx %7s  sock.err %s  CPU/req proxy %4s µs, all %4s µs  others %3s%%' \
+    "$name" "$R_RPS" "$R_P50" "$R_P99" "$R_NON2XX" "$R_SOCKERR" "$R_CPU_US" "$R_ALL_US" "$R_FOREIGN")"
+}
+
+# ======================================================================================= main
+
+find_jdk
+export PATH="$JAVA_HOME/bin:$PATH"
+ensure_packages
+ensure_built
+snapshot_build
+HAPROXY="$(command -v haproxy || echo /usr/sbin/haproxy)"
+
+for p in "$EMU_PORT" "$GW_PORT" "$HAPROXY_PORT" "$HAPROXY_STATS_PORT"; do
+  port_free "$p" || die "port $p is in use: choose another BENCH_BASE_PORT"
+done
+
+log "starting the local stack (2 replicas, base port $BASE, state $STATE)"
+STACK_UP=1
+if ! guard_cli up --replicas 2 --state-dir "$STATE" --base-port "$BASE" >"$WORK/guard-up.log" 2>&1; then
+  cat "$WORK/guard-up.log" >&2
+  die "guard up failed"
+fi
+grep -E '^(key-service|gateway)-|^all ready' "$WORK/guard-up.log" >&2 || true
+
+prop() { sed -n "s/^$1=//p" "$STATE/stack.properties"; }
+STACK_GW_PID="$(prop 'process\.gateway-0\.pid')"
+KS0_PID="$(prop 'process\.key-service-0\.pid')"
+KS1_PID="$(prop 'process\.key-service-1\.pid')"
+KS_PIDS="$KS0_PID $KS1_PID"
+ISPN_PID="$(prop 'process\.infinispan\.pid')"
+[[ "$(prop 'process\.key-service-0\.port')" == "$KS0" && "$(prop 'process\.key-service-1\.port')" == "$KS1" ]] \
+  || die "the stack's key-service ports are not $KS0/$KS1 (StackPorts changed?): see $STATE/stack.properties"
+
+# The groupware emulator: the stack's if it runs one, else our own.
+EMU_NAME="$(sed -n 's/^process\.\([a-z0-9-]*emulator[a-z0-9-]*\)\.port=.*/\1/p' "$STATE/stack.properties" | sed -n 1p)"
+if [[ -n "$EMU_NAME" ]]; then
+  EMU_PORT="$(prop "process\\.$EMU_NAME\\.port")"
+  log "using the stack's groupware emulator $EMU_NAME on port $EMU_PORT"
+else
+  log "the stack runs no groupware emulator: starting one on port $EMU_PORT"
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$EMU_PORT" \
+    "$JAVA_HOME/bin/java" -Xmx256m -jar "$APP/groupware-emulator/target/quarkus-app/quarkus-run.jar" \
+    >"$WORK/emulator.log" 2>&1 &
+  STARTED_PIDS+=($!)
+fi
+EMU="http://127.0.0.1:$EMU_PORT"
+
+# A dedicated gateway: the stack's gateway-0 environment (database, Infinispan, master key: read
+# from /proc, never printed), on its own port, with every key-service replica, the emulator as
+# backend and the per-address directory rate limit off (wrk is one address doing 10k+ lookups/s).
+log "starting a dedicated gateway on port $GW_PORT (directory rate limit off)"
+mapfile -t GW_ENV < <(tr '\0' '\n' <"/proc/$STACK_GW_PID/environ" | grep -E '^(QUARKUS_|GUARD_MASTER_KEY_FILE=)' \
+  | grep -vE '^QUARKUS_HTTP_PORT=')
+[[ ${#GW_ENV[@]} -gt 0 ]] || die "could not read the stack's gateway environment (pid $STACK_GW_PID)"
+env -i PATH="$PATH" HOME="${HOME:-/root}" "${GW_ENV[@]}" \
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$GW_PORT" \
+  GUARD_GATEWAY_SERVICES_KEY_SERVICE_URLS="http://127.0.0.1:$KS0,http://127.0.0.1:$KS1" \
+  GUARD_GATEWAY_SERVICES_MAIL_SERVICE_URLS="http://127.0.0.1:$((BASE + 82)),http://127.0.0.1:$((BASE + 182))" \
+  GUARD_GATEWAY_SERVICES_FILESTORE_SERVICE_URLS="http://127.0.0.1:$((BASE + 83)),http://127.0.0.1:$((BASE + 183))" \
+  GUARD_GATEWAY_BACKEND_URL="$EMU/appsuite/api" \
+  GUARD_GATEWAY_RATE_LIMIT_DIRECTORY_PER_ADDRESS=0 \
+  "$JAVA_HOME/bin/java" -Xmx512m -XX:+ExitOnOutOfMemoryError "-Xlog:gc:file=$WORK/gateway-gc.log" $GATEWAY_OPTS \
+  -jar "$APP/gateway/target/quarkus-app/quarkus-run.jar" \
+  >"$WORK/gateway.log" 2>&1 &
+GW_PID=$!
+STARTED_PIDS+=("$GW_PID")
+
+# HAProxy: same two replicas, cookie-hash affinity, the gateway's health checks (GET /q/health/ready
+# every 1 s, 800 ms timeout, down after 1 failure, up after 1 success: GatewayConfig.HealthCheck), and the
+# same header work (X-Forwarded-*, the gateway's security response headers). A stats page on its own
+# port tells afterwards which replica served and how often a check failed.
+cat >"$WORK/haproxy.cfg" <<EOF
+global
+    nbthread 2
+    maxconn 4096
+
+defaults
+    mode http
+    option http-keep-alive
+    timeout connect 1s
+    timeout client 30s
+    timeout server 60s
+    timeout http-keep-alive 30s
+    timeout check 800ms
+
+frontend guard_bench
+    bind 127.0.0.1:$HAPROXY_PORT
+    option forwardfor
+    http-request set-header X-Forwarded-Proto http
+    http-response set-header X-Content-Type-Options nosniff
+    http-response set-header X-Frame-Options DENY
+    http-response set-header Referrer-Policy no-referrer
+    http-response set-header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'"
+    default_backend key_service
+
+backend key_service
+    balance hash req.cook(JSESSIONID)
+    hash-type consistent
+    option httpchk GET /q/health/ready
+    http-check expect status 200
+    server ks0 127.0.0.1:$KS0 check inter 1s fall 1 rise 1
+    server ks1 127.0.0.1:$KS1 check inter 1s fall 1 rise 1
+
+listen stats
+    bind 127.0.0.1:$HAPROXY_STATS_PORT
+    stats enable
+    stats uri /stats
+EOF
+"$HAPROXY" -c -q -f "$WORK/haproxy.cfg" || die "haproxy rejects its configuration ($WORK/haproxy.cfg)"
+log "starting HAProxy on port $HAPROXY_PORT"
+"$HAPROXY" -D -f "$WORK/haproxy.cfg" -p "$WORK/haproxy.pid" >"$WORK/haproxy.log" 2>&1 || die "haproxy did not start"
+HAPROXY_PID="$(cat "$WORK/haproxy.pid")"
+
+wait_http "$EMU/q/health/ready" 200 60 || { tail -30 "$WORK/emulator.log" >&2; die "emulator not ready"; }
+wait_http "http://127.0.0.1:$GW_PORT/q/health/ready" 200 60 || { tail -30 "$WORK/gateway.log" >&2; die "gateway not ready"; }
+for url in "http://127.0.0.1:$KS0" "http://127.0.0.1:$HAPROXY_PORT" "http://127.0.0.1:$GW_PORT"; do
+  # Health checks need a second or two to mark the replicas up in both proxies.
+  wait_http "$url$PATH_PUBLIC" 404 30 || die "$url$PATH_PUBLIC does not answer the expected 404"
+done
+
+# Log in once at the emulator; the gateway validates the session (backend once, then Infinispan).
+log "logging in alice at the emulator"
+LOGIN="$(curl -s --max-time 10 -c "$WORK/cookies" -A bench \
+  -d 'name=alice&password=secret-alice&client=open-xchange-appsuite' "$EMU/appsuite/api/login?action=login")"
+SESSION="$(sed -n 's/.*"session":"\([^"]*\)".*/\1/p' <<<"$LOGIN")"
+[[ -n "$SESSION" ]] || die "login at the emulator failed: $LOGIN"
+COOKIES="$(awk -F'\t' 'NF >= 7 && ($0 !~ /^# / ) {printf "%s%s=%s", (n++ ? "; " : ""), $6, $7}' "$WORK/cookies")"
+AUTH_URL="http://127.0.0.1:$GW_PORT/api/keys/version?session=$SESSION"
+code="$(curl -s -o "$WORK/version.json" -w '%{http_code}' --max-time 10 -A bench -H "Cookie: $COOKIES" "$AUTH_URL")"
+[[ "$code" == 200 ]] || die "authenticated request through the gateway answered $code: $(cat "$WORK/version.json")"
+log "authenticated probe: $(cat "$WORK/version.json")"
+
+# Every process of ours, to tell the benchmark's CPU use from the machine's other tenants'.
+OUR_PIDS="$(sed -n 's/^process\.[^.]*\.pid=//p' "$STATE/stack.properties" | tr '\n' ' ') ${STARTED_PIDS[*]} $HAPROXY_PID"
+LOADAVG_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+RUNS_BEGAN="$(date +%T)"
+
+# ------------------------------------------------------------------------------------ the runs
+declare -A RPS P50 P99 NON2XX SOCKERR TOTAL CPU ALLCPU FOREIGN BREAKDOWN
+measure() { # KEY URL T C SECONDS WARMUP CPU_PIDS -- headers...
+  local key=$1
+  run_wrk "$@"
+  RPS[$key]=$R_RPS; P50[$key]=$R_P50; P99[$key]=$R_P99; NON2XX[$key]=$R_NON2XX
+  SOCKERR[$key]=$R_SOCKERR; TOTAL[$key]=$R_TOTAL; CPU[$key]=$R_CPU_US; ALLCPU[$key]=$R_ALL_US; FOREIGN[$key]=$R_FOREIGN; BREAKDOWN[$key]=$R_BREAKDOWN
+}
+
+PUB_HDR=(-H "Cookie: $AFFINITY" -H 'User-Agent: bench')
+AUTH_HDR=(-H "Cookie: $COOKIES" -H 'User-Agent: bench')
+
+# The numbers only mean something on an otherwise idle machine: wait a little for one (a shared
+# machine's build, say), then go on regardless and let the report show how busy it was.
+IDLE_WAIT="${BENCH_IDLE_WAIT:-60}"
+FOREIGN_BEFORE="$(foreign_load 3)"
+waited=3
+while [[ "$FOREIGN_BEFORE" -gt 15 && $waited -lt $IDLE_WAIT ]]; do
+  log "other processes use ${FOREIGN_BEFORE}% of a core: waiting for a quieter machine ($waited/${IDLE_WAIT}s)"
+  FOREIGN_BEFORE="$(foreign_load 5)"
+  waited=$((waited + 5))
+done
+log "CPU used by other processes before the runs: ${FOREIGN_BEFORE}% of a core"
+
+# JIT warm-up of all JVMs on every path before anything is measured (the per-run warm-up follows).
+log "warm-up: ${WARMUP_ALL:=${BENCH_WARMUP_ALL:-8}}s per variant"
+for url in "http://127.0.0.1:$KS0$PATH_PUBLIC" "http://127.0.0.1:$HAPROXY_PORT$PATH_PUBLIC" "http://127.0.0.1:$GW_PORT$PATH_PUBLIC"; do
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_ALL}s" --timeout 5s "${PUB_HDR[@]}" "$url" >/dev/null 2>&1 || true
+done
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_ALL}s" --timeout 5s "${AUTH_HDR[@]}" "$AUTH_URL" >/dev/null 2>&1 || true
+
+LOADS=("sat")
+[[ "$LIGHT_DURATION" -gt 0 ]] && LOADS+=("light")
+for load in "${LOADS[@]}"; do
+  if [[ $load == sat ]]; then t=$THREADS; c=$CONNECTIONS; d=$DURATION; w=$WARMUP
+  else t=1; c=1; d=$LIGHT_DURATION; w=2; fi
+  log "load '$load': wrk -t$t -c$c -d${d}s (warm-up ${w}s) per variant"
+  measure "a.$load" "http://127.0.0.1:$KS0$PATH_PUBLIC" "$t" "$c" "$d" "$w" "" -- "${PUB_HDR[@]}"
+  measure "b.$load" "http://127.0.0.1:$HAPROXY_PORT$PATH_PUBLIC" "$t" "$c" "$d" "$w" "$HAPROXY_PID" -- "${PUB_HDR[@]}"
+  measure "c.$load" "http://127.0.0.1:$GW_PORT$PATH_PUBLIC" "$t" "$c" "$d" "$w" "$GW_PID" -- "${PUB_HDR[@]}"
+  measure "d.$load" "$AUTH_URL" "$t" "$c" "$d" "$w" "$GW_PID" -- "${AUTH_HDR[@]}"
+  if [[ "${NON2XX[d.$load]}" != 0 || "${SOCKERR[d.$load]}" != 0 ]]; then
+    cat "$WORK/d.$load.wrk" >&2
+    tail -30 "$WORK/gateway.log" >&2
+    die "the authenticated run ($load) had ${NON2XX[d.$load]} non-2xx/3xx responses and ${SOCKERR[d.$load]} socket errors"
+  fi
+  for v in a b c; do
+    [[ "${SOCKERR[$v.$load]}" == 0 ]] || log "WARNING: variant $v ($load) had ${SOCKERR[$v.$load]} socket errors"
+    [[ "${NON2XX[$v.$load]}" == "${TOTAL[$v.$load]}" ]] \
+      || log "WARNING: variant $v ($load): ${NON2XX[$v.$load]} of ${TOTAL[$v.$load]} answers were non-2xx/3xx (all should be the 404)"
+  done
+done
+
+# Health-check trouble during the runs: the gateway's log, HAProxy's stats (CSV: svname 2, stot 8,
+# chkfail 22, chkdown 23).
+GW_CHECK_FAILS="$(awk -v since="$RUNS_BEGAN" '$2 >= since && /failed its health check/' "$WORK/gateway.log" | wc -l)"
+GW_CHECK_DETAIL="$(awk -v since="$RUNS_BEGAN" '$2 >= since && /failed its health check/ {print $2 " " $(NF-5) " " $NF}' "$WORK/gateway.log" \
+  | sed -n 1,5p | tr '\n' ';' | sed 's/;$//')"
+# The gateway's GC pauses since it started (warm-ups and runs): count, total, longest.
+GW_GC="$(awk '/Pause/ && $NF ~ /ms$/ {v = $NF + 0; n++; t += v; if (v > m) m = v}
+  END { if (n) printf "%d pauses, %.0f ms in total, longest %.1f ms", n, t, m; else print "no pauses logged" }' "$WORK/gateway-gc.log" 2>/dev/null || true)"
+GW_METRICS="$(curl -s --max-time 5 "http://127.0.0.1:$GW_PORT/q/metrics" \
+  | awk '/^guard_gateway_(sessions|failovers|rejected)_total/ {sub(/^guard_gateway_/, ""); sub(/_total/, ""); printf "%s%s = %d", (n++ ? ", " : ""), $1, $2}')"
+HAPROXY_STATS="$(curl -s --max-time 5 "http://127.0.0.1:$HAPROXY_STATS_PORT/stats;csv" \
+  | awk -F, '$1 == "key_service" && $2 ~ /^ks/ {printf "%s%s: %s requests, %s failed checks, %s times down", (n++ ? "; " : ""), $2, $8, $22, $23}')"
+
+# ---------------------------------------------------------------------------------- the report
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+added() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f ms", a - b }'; }
+
+table() { # load
+  local l=$1 v
+  echo "| variant | req/s | p50 | p99 | gateway ÷ HAProxy req/s | added p99 vs direct | added p99 vs HAProxy | CPU/request: proxy | CPU/request: all | non-2xx/3xx | other processes' CPU |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for v in a b c d; do
+    local label gw_ratio="" add_direct="" add_haproxy="" cpu="-"
+    case $v in
+      a) label="a. direct to key-service-0" ;;
+      b) label="b. HAProxy 2.6 (cookie hash)"; add_direct="$(added "${P99[b.$l]}" "${P99[a.$l]}")"; cpu="${CPU[b.$l]} µs" ;;
+      c) label="c. gateway, public route"; gw_ratio="$(ratio "${RPS[c.$l]}" "${RPS[b.$l]}")"
+         add_direct="$(added "${P99[c.$l]}" "${P99[a.$l]}")"; add_haproxy="$(added "${P99[c.$l]}" "${P99[b.$l]}")"; cpu="${CPU[c.$l]} µs" ;;
+      d) label="d. gateway, authenticated (/api/keys/version)"; gw_ratio="($(ratio "${RPS[d.$l]}" "${RPS[b.$l]}"))"
+         cpu="${CPU[d.$l]} µs" ;;
+    esac
+    printf '| %s | %s | %.2f ms | %.2f ms | %s | %s | %s | %s | %s µs | %s of %s | %s%% |\n' "$label" "${RPS[$v.$l]}" "${P50[$v.$l]}" \
+      "${P99[$v.$l]}" "${gw_ratio:--}" "${add_direct:--}" "${add_haproxy:--}" "$cpu" "${ALLCPU[$v.$l]}" "${NON2XX[$v.$l]}" "${TOTAL[$v.$l]}" "${FOREIGN[$v.$l]}"
+  done
+}
+
+verdict() {
+  local r add
+  r="$(ratio "${RPS[c.sat]}" "${RPS[b.sat]}")"
+  add="$(awk -v a="${P99[c.$1]}" -v b="${P99[a.$1]}" 'BEGIN { printf "%.2f", a - b }')"
+  echo "- throughput: gateway/HAProxy = $r (target ≥ 0.70): $(awk -v r="$r" 'BEGIN { print (r >= 0.7 ? "**met**" : "**missed**") }')"
+  echo "- added p99 vs direct under the '$1' load: $add ms (target ≤ 1 ms): $(awk -v a="$add" 'BEGIN { print (a <= 1 ? "**met**" : "**missed**") }')"
+}
+
+CPU_MODEL="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+JDK_VERSION="$("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 1p)"
+HAPROXY_VERSION="$("$HAPROXY" -v 2>&1 | sed -n 1p)"
+WRK_VERSION="$(wrk -v 2>&1 | sed -n '1s/ Copyright.*//p' || true)"
+GIT_REV="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(cd "$ROOT" && git status --porcelain -- . ':!bench' 2>/dev/null || true)" ]]; then GIT_REV="$GIT_REV (work tree modified)"; fi
+OTHER_JAVA=0
+for pid in $(pgrep -x java || true); do
+  [[ " $OUR_PIDS " == *" $pid "* ]] || OTHER_JAVA=$((OTHER_JAVA + 1))
+done
+
+mkdir -p "$(dirname "$RESULTS")"
+{
+  echo "# Gateway benchmark, $DATE"
+  echo
+  echo "\`bench/gateway-bench.sh\` at $GIT_REV, $(date -u '+%F %T') UTC. One small request (\`GET $PATH_PUBLIC\`,"
+  echo "answered by key-service with a ~130-byte problem+json 404) straight to one key-service replica, through HAProxy with"
+  echo "\`balance hash req.cook(JSESSIONID)\` + \`hash-type consistent\` over both replicas, and through the gateway (public"
+  echo "route); plus the authenticated \`GET /api/keys/version?session=…\` through the gateway (session cache lookup in"
+  echo "Infinispan, internal identity signed by the gateway and verified by key-service; no HAProxy equivalent)."
+  echo "Every request carries the same \`JSESSIONID\`, so both proxies pin it to one replica, like the direct run."
+  echo
+  echo "## Saturation: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (after ${WARMUP}s warm-up each)"
+  echo
+  table sat
+  echo
+  echo "CPU per request (µs), by process, in the same runs:"
+  echo
+  echo "| variant | wrk | proxy | key-service ×2 | Infinispan | rest of the stack |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  for v in a b c d; do echo "| $v | ${BREAKDOWN[$v.sat]} |"; done
+  echo
+  if [[ " ${LOADS[*]} " == *" light "* ]]; then
+    echo "## Light load: wrk -t1 -c1 -d${LIGHT_DURATION}s --latency (one request at a time: latency without queueing)"
+    echo
+    table light
+    echo
+  fi
+  echo "## Targets (issue: ≥ 0.7× HAProxy's throughput, ≤ 1 ms added p99)"
+  echo
+  verdict sat
+  [[ " ${LOADS[*]} " == *" light "* ]] && verdict light | tail -1
+  echo
+  echo "\"CPU/request: proxy\" = user+system CPU time of the proxy process (HAProxy, or the gateway JVM) during the"
+  echo "measured run divided by the requests wrk completed; \"all\" = the same for every process of the benchmark"
+  echo "(wrk, proxy, key-service, Infinispan, MariaDB, emulator, idle services). Non-2xx/3xx: the 404 is expected"
+  echo "for a–c; d must be 0. d's ratio to HAProxy is in parentheses: a different, heavier request."
+  echo "\"other processes' CPU\" = CPU time the machine spent on processes that are not the benchmark's (neither wrk nor"
+  echo "anything it started) during the run, in % of one core (of $(nproc) × 100 %): above ~10 % the run was disturbed and"
+  echo "its numbers are not comparable. Before the runs: ${FOREIGN_BEFORE}%."
+  echo
+  echo "Health checks during warm-up and runs (both proxies: every 1 s, 800 ms timeout, out after one failure):"
+  echo "- gateway: $GW_CHECK_FAILS failed check(s)${GW_CHECK_DETAIL:+ (up to five: $GW_CHECK_DETAIL)}; a failed check moves the"
+  echo "  pinned JSESSIONID to the other replica until the next good check"
+  echo "- HAProxy: ${HAPROXY_STATS:-no stats}"
+  echo
+  echo "Gateway counters after all runs (sessions: \"near\" = the gateway's local cache, \"cached\" = Infinispan, \"valid\" ="
+  echo "the backend was asked; failovers \"response\" happen when wrk closes connections with requests in flight at the"
+  echo "end of a run): ${GW_METRICS:-none}. Gateway GC (-Xmx512m): ${GW_GC:-?}."
+  [[ -z "$GATEWAY_OPTS" ]] || echo "The gateway ran with the extra JVM options \`$GATEWAY_OPTS\`."
+  echo
+  echo "## Machine"
+  echo
+  echo "- CPU: $CPU_MODEL, nproc $(nproc); load average before the runs: ${LOADAVG_BEFORE:-$(cut -d' ' -f1-3 /proc/loadavg)}"
+  echo "- memory: $(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
+  echo "- kernel: $(uname -r); $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
+  echo "- JDK: $JDK_VERSION ($JAVA_HOME)"
+  echo "- $HAPROXY_VERSION; $WRK_VERSION"
+  echo "- everything on 127.0.0.1 on the same machine: wrk, the proxy, key-service ×2 and the rest of the local stack"
+  echo "  (MariaDB, Infinispan, mail/filestore replicas, the stack's own idle gateways, the emulator) share the cores;"
+  echo "  at the end $OTHER_JAVA other java process(es) were running on the machine besides the benchmark's."
+  echo
+  echo "<details><summary>free -h</summary>"
+  echo
+  echo '```'
+  free -h
+  echo '```'
+  echo "</details>"
+} >"$RESULTS.tmp"
+mv "$RESULTS.tmp" "$RESULTS"
+
+echo
+cat "$RESULTS"
+echo
+log "written to $RESULTS"
+exit 0
