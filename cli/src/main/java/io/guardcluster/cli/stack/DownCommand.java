@@ -1,10 +1,7 @@
 package io.guardcluster.cli.stack;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
-import io.guardcluster.cli.init.CommandFailure;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,11 +27,6 @@ public final class DownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine cl = spec.commandLine();
-        try {
-            return new LocalStack(null, stack.stateDir(), cl.getOut(), cl.getErr()).down(purge);
-        } catch (IOException e) {
-            throw new CommandFailure(1, e.getMessage());
-        }
+        return stack.run(spec, false, s -> s.down(purge));
     }
 }

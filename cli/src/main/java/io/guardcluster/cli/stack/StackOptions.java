@@ -1,10 +1,13 @@
 package io.guardcluster.cli.stack;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.guardcluster.cli.init.CommandFailure;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,5 +55,24 @@ public final class StackOptions {
             return Path.of(env).toAbsolutePath().normalize();
         }
         return home().resolve(".stack");
+    }
+
+    /** What one stack command does with the stack; I/O failures become the command's one-line error. */
+    @FunctionalInterface
+    interface StackAction {
+        int run(LocalStack stack) throws IOException;
+    }
+
+    /**
+     * Runs {@code action} on the stack in the state directory, printing to the command's streams.
+     * {@code needsHome}: only 'up' needs the project checkout (for the service jars).
+     */
+    int run(CommandSpec spec, boolean needsHome, StackAction action) {
+        CommandLine cl = spec.commandLine();
+        try {
+            return action.run(new LocalStack(needsHome ? home() : null, stateDir(), cl.getOut(), cl.getErr()));
+        } catch (IOException e) {
+            throw new CommandFailure(1, e.getMessage());
+        }
     }
 }

@@ -1,10 +1,7 @@
 package io.guardcluster.cli.stack;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
-import io.guardcluster.cli.init.CommandFailure;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,11 +24,6 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine cl = spec.commandLine();
-        try {
-            return new LocalStack(null, stack.stateDir(), cl.getOut(), cl.getErr()).status();
-        } catch (IOException e) {
-            throw new CommandFailure(1, e.getMessage());
-        }
+        return stack.run(spec, false, LocalStack::status);
     }
 }

@@ -1,9 +1,7 @@
 package io.guardcluster.cli.stack;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
-import io.guardcluster.cli.init.CommandFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,12 +52,7 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine cl = spec.commandLine();
-        try {
-            return new LocalStack(stack.home(), stack.stateDir(), cl.getOut(), cl.getErr()).up(replicas, storage, basePort);
-        } catch (IOException e) {
-            throw new CommandFailure(1, e.getMessage());
-        }
+        return stack.run(spec, true, s -> s.up(replicas, storage, basePort));
     }
 
     /** Accepts file/s3 in any case (picocli's enum conversion would insist on FILE/S3). */
