@@ -47,7 +47,10 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        return new ServiceProcess(builder.start(), output, port);
+        Process process = builder.start();
+        // A test JVM stopped by a timeout (SIGTERM) must not leave its services running.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + jar.getParent().getParent().getFileName()));
+        return new ServiceProcess(process, output, port);
     }
 
     /** Waits for the process to end by itself; empty if it still runs after {@code timeout}. */
