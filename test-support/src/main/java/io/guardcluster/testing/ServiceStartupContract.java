@@ -61,11 +61,6 @@ public abstract class ServiceStartupContract {
         return Map.of();
     }
 
-    private boolean usesInfinispan() {
-        return usesInfinispan;
-    }
-
-
     @BeforeAll
     static void startDatabase() throws IOException {
         mariadb = MariaDbServer.start(work.resolve("mariadb"), Ports.freePort(), "guard");
@@ -176,7 +171,7 @@ public abstract class ServiceStartupContract {
 
     @Test
     void notReadyWhileInfinispanIsDownAndReadyWhenItReturns() throws Exception {
-        Assumptions.assumeTrue(usesInfinispan(), "this service does not use Infinispan");
+        Assumptions.assumeTrue(usesInfinispan, "this service does not use Infinispan");
         Path dir = work.resolve("infinispan-outage");
         InfinispanServer infinispan = InfinispanServer.start(dir, Ports.freePort(), ServersDir.locate());
         int port = infinispan.port();
@@ -201,7 +196,7 @@ public abstract class ServiceStartupContract {
 
     private ServiceProcess start(Path file, String databaseUrl, String name, MariaDbServer db) throws IOException {
         return start(file, databaseUrl, name, db,
-                usesInfinispan() ? infinispanConfig(TestCluster.get().infinispan()) : Map.of());
+                usesInfinispan ? infinispanConfig(TestCluster.get().infinispan()) : Map.of());
     }
 
     private ServiceProcess start(Path file, String databaseUrl, String name, MariaDbServer db, Map<String, String> infinispan)

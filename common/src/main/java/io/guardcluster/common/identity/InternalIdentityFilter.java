@@ -55,10 +55,10 @@ public class InternalIdentityFilter {
                 case REPLAYED:
                     return reject("replayed", request);
                 case FULL:
-                    meters.counter("guard.identity.rejected", "reason", "replay-guard-full").increment();
-                    Problem busy = new Problem(Problem.type("busy"), "Service unavailable", 503,
-                            "this replica is handling too many requests right now; try again shortly", request.path());
-                    return Optional.of(Response.status(503).header("Retry-After", "1").type(Problem.MEDIA_TYPE).entity(busy).build());
+                    // Not the caller's fault and not a verdict on the identity: ask for a retry.
+                    return answer("replay-guard-full", Response.status(503).header("Retry-After", "1"),
+                            new Problem(Problem.type("busy"), "Service unavailable", 503,
+                                    "this replica is handling too many requests right now; try again shortly", request.path()));
                 case FIRST:
                     break;
             }
@@ -80,9 +80,12 @@ public class InternalIdentityFilter {
     }
 
     private Optional<Response> reject(String reason, HttpServerRequest request) {
+        return answer(reason, Response.status(401), new Problem(Problem.type("identity-required"), "Unauthorized", 401,
+                "this service only accepts requests forwarded by the gateway for a signed-in user", request.path()));
+    }
+
+    private Optional<Response> answer(String reason, Response.ResponseBuilder response, Problem problem) {
         meters.counter("guard.identity.rejected", "reason", reason).increment();
-        Problem problem = new Problem(Problem.type("identity-required"), "Unauthorized", 401,
-                "this service only accepts requests forwarded by the gateway for a signed-in user", request.path());
-        return Optional.of(Response.status(401).type(Problem.MEDIA_TYPE).entity(problem).build());
+        return Optional.of(response.type(Problem.MEDIA_TYPE).entity(problem).build());
     }
 }
