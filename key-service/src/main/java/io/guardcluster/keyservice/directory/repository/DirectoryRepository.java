@@ -1,6 +1,7 @@
 package io.guardcluster.keyservice.directory.repository;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,6 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -50,7 +50,7 @@ public class DirectoryRepository {
 
     /** WKD: the current key of the user with this domain and SHA-1 of the local part (V3 columns). */
     static final String BY_WKD_HASH = "SELECT " + COLUMNS + KEY_AND_OWNER
-            + " WHERE u.wkd_domain = ? AND u.wkd_hash = ? AND k.is_current IS TRUE ORDER BY k.id";
+            + " WHERE u.wkd_domain = ? AND u.wkd_hash = UNHEX(?) AND k.is_current IS TRUE ORDER BY k.id";
 
     static final String DOMAIN_KNOWN = "SELECT 1 FROM guard_user WHERE wkd_domain = ? LIMIT 1";
 
@@ -74,7 +74,9 @@ public class DirectoryRepository {
 
     /** {@code localPartSha1}: the 20-byte SHA-1 of the lower-cased local part (the WKD hash, decoded). */
     public Uni<List<DirectoryKey>> byWkdHash(String domain, byte[] localPartSha1) {
-        return query(BY_WKD_HASH, Tuple.of(domain, Buffer.buffer(localPartSha1)));
+        // Bound as hex: compared with a Buffer parameter, the BINARY(20) column matched no row
+        // (Vert.x MySQL client against MariaDB 10.11), while UNHEX(?) does.
+        return query(BY_WKD_HASH, Tuple.of(domain, HexFormat.of().formatHex(localPartSha1)));
     }
 
     /** Whether some Guard user has an address in {@code domain}. */
