@@ -88,7 +88,7 @@ public class HkpResource {
                 return responses.ok(PublicKeys.armor(keys.stream().map(DirectoryKey::publicKey).toList()), PGP_KEYS);
             }
             Instant now = Instant.now();
-            return responses.ok(HkpIndex.format(keys.stream().map(k -> PublicKeys.summarise(k.publicKey(), now)).toList(), now),
+            return responses.ok(HkpIndex.format(keys.stream().map(k -> PublicKeys.summarise(k.publicKey())).toList(), now),
                     TEXT);
         });
     }

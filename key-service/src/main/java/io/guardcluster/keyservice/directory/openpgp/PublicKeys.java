@@ -57,7 +57,7 @@ public final class PublicKeys {
         }
     }
 
-    public static KeySummary summarise(byte[] key, Instant now) {
+    public static KeySummary summarise(byte[] key) {
         PGPPublicKey primary = parse(key).getPublicKey();
         Instant created = primary.getCreationTime().toInstant();
         long validSeconds = primary.getValidSeconds();
