@@ -34,8 +34,9 @@ public interface GatewayConfig {
     Duration upstreamTimeout();
 
     /**
-     * Whether to believe an incoming {@code X-Forwarded-For} (only behind a trusted ingress). When
-     * false the gateway replaces it with the peer address, and rate limits use the peer address.
+     * Whether to believe an incoming {@code X-Forwarded-For} and {@code X-Forwarded-Host} (only behind a
+     * trusted ingress). When false the gateway replaces them with the peer address and the request's
+     * own {@code Host}, and rate limits use the peer address.
      */
     @WithDefault("false")
     boolean trustForwardedFor();

@@ -167,6 +167,9 @@ public class GatewayProxy {
             String clientAddress = clientAddress(incoming);
             headers.set("X-Forwarded-For", clientAddress);
             headers.set("X-Forwarded-Proto", incoming.scheme());
+            // The upstream sees the replica's address in Host; WKD's direct method needs the mail
+            // domain the client asked for.
+            headers.set("X-Forwarded-Host", forwardedHost(incoming));
 
             Body body = request.getBody();
             long length = body == null ? 0 : body.length();
@@ -349,6 +352,17 @@ public class GatewayProxy {
             }
         }
         return peer;
+    }
+
+    private String forwardedHost(HttpServerRequest request) {
+        if (config.trustForwardedFor()) {
+            String forwarded = request.getHeader("X-Forwarded-Host");
+            if (forwarded != null && !forwarded.isBlank()) {
+                return forwarded.split(",")[0].strip();
+            }
+        }
+        HostAndPort authority = request.authority();
+        return authority == null ? "" : authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
     }
 
     private static Problem problem(int status, String slug, String title, String detail, String path) {
