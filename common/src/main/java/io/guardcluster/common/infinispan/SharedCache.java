@@ -1,7 +1,7 @@
 package io.guardcluster.common.infinispan;
 
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +33,7 @@ public final class SharedCache {
     }
 
     private static final long REOPEN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long CREATE_AFTER_MISSING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Logger log;
     private final Instance<RemoteCacheManager> manager;
@@ -42,6 +43,8 @@ public final class SharedCache {
     private final AtomicBoolean down = new AtomicBoolean();
     private volatile RemoteCache<String, String> cache;
     private volatile long nextOpenAttempt;
+    private volatile long missingSince;
+    private volatile boolean openedBefore;
 
     /**
      * @param configuration the cache's XML configuration (created on the server if missing)
@@ -94,11 +97,8 @@ public final class SharedCache {
             if (cache == null) {
                 nextOpenAttempt = System.nanoTime() + REOPEN_AFTER_NANOS;
                 try {
-                    Optional<RemoteCache<String, String>> created = Optional.ofNullable(java.util.concurrent.CompletableFuture
-                            .supplyAsync(() -> manager.get().administration().<String, String>getOrCreateCache(name,
-                                    new StringConfiguration(configuration)))
-                            .get(timeout.toMillis() * 4, TimeUnit.MILLISECONDS));
-                    cache = created.orElseThrow(() -> new IllegalStateException("no cache " + name));
+                    cache = CompletableFuture.supplyAsync(this::getOrCreate)
+                            .get(timeout.toMillis() * 4, TimeUnit.MILLISECONDS);
                 } catch (Exception e) {
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
@@ -108,6 +108,34 @@ public final class SharedCache {
             }
             return cache;
         }
+    }
+
+    /**
+     * The cache if the server has it, else created. The administrative create runs as a server task,
+     * and one arriving while an Infinispan 16.0.7 server is still starting deadlocks that start (seen in
+     * the key cache's outage test), so after the first open it is sent only when the server has
+     * answered "no such cache" for {@link #CREATE_AFTER_MISSING_NANOS}, never in a tight retry loop.
+     */
+    private RemoteCache<String, String> getOrCreate() {
+        RemoteCacheManager remote = manager.get();
+        RemoteCache<String, String> existing = remote.getCache(name);
+        if (existing != null) {
+            missingSince = 0;
+            openedBefore = true;
+            return existing;
+        }
+        long now = System.nanoTime();
+        if (openedBefore && (missingSince == 0 || now - missingSince < CREATE_AFTER_MISSING_NANOS)) {
+            if (missingSince == 0) {
+                missingSince = now;
+            }
+            throw new IllegalStateException("the server does not know cache " + name + " (yet)");
+        }
+        RemoteCache<String, String> created = remote.administration().getOrCreateCache(name,
+                new StringConfiguration(configuration));
+        openedBefore = true;
+        missingSince = 0;
+        return created;
     }
 
     private UnavailableException unavailable(String why, Throwable cause) {
