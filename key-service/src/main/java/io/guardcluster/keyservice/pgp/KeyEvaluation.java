@@ -139,7 +139,7 @@ final class KeyEvaluation {
             PGPSignature uidRevocation = null;
             for (Iterator<PGPSignature> sigs = primary.getSignaturesForID(rawId); sigs != null && sigs.hasNext(); ) {
                 PGPSignature sig = sigs.next();
-                if (SelfSignatures.isCertification(sig.getSignatureType())) {
+                if (isCertification(sig.getSignatureType())) {
                     if (counts(sig, created, true) && newer(sig, binding)
                             && verifies(sig, s -> s.verifyCertification(rawId, primary))) {
                         binding = sig;
@@ -167,7 +167,7 @@ final class KeyEvaluation {
     }
 
     /** The binding of the user id marked primary (newest first), else the newest binding. */
-    private Optional<PGPSignature> primaryUserIdBinding() {
+    Optional<PGPSignature> primaryUserIdBinding() {
         Comparator<PGPSignature> newestFirst = Comparator.comparing(PGPSignature::getCreationTime).reversed();
         List<PGPSignature> bindings = userIds.stream().map(BoundUserId::binding).sorted(newestFirst).toList();
         return bindings.stream().filter(s -> s.getHashedSubPackets() != null && s.getHashedSubPackets().isPrimaryUserID())
@@ -234,7 +234,7 @@ final class KeyEvaluation {
 
     /** Whether a signature counts at the evaluation time; bindings that have expired do not. */
     private boolean counts(PGPSignature sig, Instant componentCreated, boolean binding) {
-        if (!SelfSignatures.issuedBy(sig, primary)) {
+        if (!issuedBy(sig, primary)) {
             return false;
         }
         Instant sigCreated = sig.getCreationTime().toInstant();
@@ -248,6 +248,20 @@ final class KeyEvaluation {
             }
         }
         return true;
+    }
+
+    /** True if the signature names {@code key} as issuer, or names no issuer at all. */
+    static boolean issuedBy(PGPSignature signature, PGPPublicKey key) {
+        boolean namesIssuer = signature.getKeyID() != 0
+                || has(signature, SignatureSubpacketTags.ISSUER_FINGERPRINT)
+                || signature.getUnhashedSubPackets() != null
+                        && signature.getUnhashedSubPackets().hasSubpacket(SignatureSubpacketTags.ISSUER_FINGERPRINT);
+        return !namesIssuer || signature.hasKeyIdentifier(key.getKeyIdentifier());
+    }
+
+    static boolean isCertification(int type) {
+        return type == PGPSignature.DEFAULT_CERTIFICATION || type == PGPSignature.NO_CERTIFICATION
+                || type == PGPSignature.CASUAL_CERTIFICATION || type == PGPSignature.POSITIVE_CERTIFICATION;
     }
 
     private static boolean newer(PGPSignature candidate, PGPSignature current) {

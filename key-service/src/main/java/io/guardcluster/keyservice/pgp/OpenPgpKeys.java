@@ -195,7 +195,7 @@ public final class OpenPgpKeys {
 
     /**
      * Adds a user id with a positive self-certification that carries over the key flags, preferences, features and
-     * expiry of the key's latest self-certification. A user id that is already on the key leaves it unchanged.
+     * expiry of the primary user id's self-certification in effect (else of the direct-key signature). A user id that is already on the key leaves it unchanged.
      */
     public static PGPSecretKeyRing addUserId(PGPSecretKeyRing ring, String userId, char[] passphrase)
             throws WrongPassphraseException {
@@ -211,7 +211,10 @@ public final class OpenPgpKeys {
         PGPPrivateKey privateKey = Bc.unlock(primarySecret, passphrase);
         Date now = signatureTime(primary.getCreationTime());
         try {
-            PGPSignatureSubpacketGenerator packets = SelfSignatures.latestCertification(primary)
+            KeyEvaluation evaluation = KeyEvaluation.of(ring, now.toInstant());
+            PGPSignatureSubpacketGenerator packets = evaluation.primaryUserIdBinding()
+                    .or(() -> Optional.ofNullable(evaluation.directKey))
+                    .filter(template -> template.getHashedSubPackets() != null)
                     .map(template -> new PGPSignatureSubpacketGenerator(template.getHashedSubPackets()))
                     .orElseGet(PGPSignatureSubpacketGenerator::new);
             for (int type : new int[] {SignatureSubpacketTags.CREATION_TIME, SignatureSubpacketTags.PRIMARY_USER_ID,

@@ -56,6 +56,16 @@ class KeyReaderTest {
     }
 
     @Test
+    void readsArmorWithCrLfLineEndingsAByteOrderMarkAndHeaders() throws Exception {
+        PGPSecretKeyRing ed = TestKeys.ring(KeyProfile.ED25519);
+        String armored = OpenPgpKeys.armor(OpenPgpKeys.publicKey(ed)).replace("\r\n", "\n")
+                .replace("-----\n", "-----\nComment: from a mail client\n").replace("\n", "\r\n");
+        byte[] withBom = KeyReaderTest.concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                armored.getBytes(StandardCharsets.US_ASCII));
+        assertThat(KeyInfo.of(KeyReader.read(withBom, LIMIT).get(0)).fingerprint()).isEqualTo(KeyInfo.of(ed).fingerprint());
+    }
+
+    @Test
     void v6KeyInfoIsRight() throws Exception {
         PGPSecretKeyRing v6 = TestKeys.v6();
         KeyInfo info = KeyInfo.of(KeyReader.read(OpenPgpKeys.armor(OpenPgpKeys.publicKey(v6)).getBytes(StandardCharsets.US_ASCII), LIMIT).get(0));

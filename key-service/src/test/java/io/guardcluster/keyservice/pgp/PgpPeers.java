@@ -300,6 +300,7 @@ final class PgpPeers {
             assumeInstalled("node");
             assumeInstalled("npm");
             if (instance == null) {
+                removeOldRuns();
                 if (!Files.isRegularFile(HOME.resolve("node_modules/openpgp/package.json"))) {
                     try {
                         Files.createDirectories(HOME);
@@ -314,6 +315,19 @@ final class PgpPeers {
                 instance = new OpenPgpJs();
             }
             return instance;
+        }
+
+        /** Scripts and their directories from earlier test runs. */
+        private static void removeOldRuns() {
+            if (!Files.isDirectory(HOME)) {
+                return;
+            }
+            try (Stream<Path> entries = Files.list(HOME)) {
+                entries.filter(p -> p.getFileName().toString().startsWith("run-")
+                        || p.getFileName().toString().startsWith("script-")).forEach(PgpPeers::deleteTree);
+            } catch (IOException ignored) {
+                // best effort
+            }
         }
 
         /**
