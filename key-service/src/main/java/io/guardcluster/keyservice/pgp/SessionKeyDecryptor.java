@@ -135,7 +135,7 @@ public final class SessionKeyDecryptor {
             data = new BcPublicKeyDataDecryptorFactory(privateKey)
                     .recoverSessionData(pkesk.getAlgorithm(), pkesk.getEncSessionKey(), pkesk.getVersion());
         } catch (PGPException | RuntimeException e) {
-            throw new DecryptionFailedException("the session key for " + keyId + " cannot be decrypted", e);
+            throw failed(keyId);
         }
         try {
             boolean v6 = pkesk.getVersion() == PublicKeyEncSessionPacket.VERSION_6;
@@ -147,7 +147,7 @@ public final class SessionKeyDecryptor {
             }
             int offset = v6 ? 0 : 1;
             if (data.length < offset + 2 + 1) {
-                throw new DecryptionFailedException("the session key for " + keyId + " is too short");
+                throw failed(keyId);
             }
             int checksum = ((data[data.length - 2] & 0xFF) << 8) | (data[data.length - 1] & 0xFF);
             int sum = 0;
@@ -155,13 +155,21 @@ public final class SessionKeyDecryptor {
                 sum += data[i] & 0xFF;
             }
             if ((sum & 0xFFFF) != checksum) {
-                throw new DecryptionFailedException("the session key for " + keyId + " fails its checksum");
+                throw failed(keyId);
             }
             int symmetric = v6 ? seipdV2Algorithm : data[0] & 0xFF;
             return checked(symmetric, Arrays.copyOfRange(data, offset, data.length - 2), !v6, keyId);
         } finally {
             Bc.clear(data);
         }
+    }
+
+    /**
+     * One message, no cause, for every way decryption can fail (padding, checksum, key wrap, length): telling them
+     * apart would make a padding oracle for RSA.
+     */
+    private static DecryptionFailedException failed(String keyId) {
+        return new DecryptionFailedException("the session key for " + keyId + " cannot be decrypted");
     }
 
     private static int ephemeralLength(int algorithm) {
@@ -174,8 +182,7 @@ public final class SessionKeyDecryptor {
             int expected = keyLength(algorithm);
             if (expected < 0 || expected != key.length) {
                 Bc.clear(key);
-                throw new DecryptionFailedException("the session key for " + keyId + " names symmetric algorithm "
-                        + algorithm + " but is " + (expected < 0 ? "for no supported algorithm" : "of the wrong length"));
+                throw failed(keyId);
             }
         }
         return new SessionKey(algorithm, key);

@@ -106,6 +106,19 @@ class OpenPgpKeysTest {
     }
 
     @Test
+    void reprotectWorksForAnImportedV6Key() throws Exception {
+        PGPSecretKeyRing v6 = TestKeys.v6();
+        PGPSecretKeyRing stored = OpenPgpKeys.reprotect(v6, null, TestKeys.storagePassphrase(), OpenPgpKeys.Protection.STORAGE);
+        PGPSecretKeyRing reread = OpenPgpKeys.readSecret(OpenPgpKeys.encode(stored));
+        assertThat(OpenPgpKeys.verifyPassphrase(reread, TestKeys.storagePassphrase())).isTrue();
+        assertThat(OpenPgpKeys.verifyPassphrase(reread, PASSWORD)).isFalse();
+        assertThat(KeyInfo.of(reread).fingerprint()).isEqualTo(KeyInfo.of(v6).fingerprint());
+        TestKeys.Message message = TestKeys.encrypt(TestKeys.utf8("v6"), TestKeys.encryptionKey(v6), true, false);
+        assertThat(SessionKeyDecryptor.decrypt(message.bytes(), reread, TestKeys.storagePassphrase()).key())
+                .isEqualTo(message.sessionKey().getKey());
+    }
+
+    @Test
     void reprotectRefusesAWrongPassphraseWithoutEchoingIt() {
         PGPSecretKeyRing stored = TestKeys.ring(KeyProfile.ED25519);
         char[] wrong = "wrong-passphrase-123".toCharArray();
