@@ -1,0 +1,361 @@
+package io.guardcluster.keyservice.pgp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real OpenPGP implementations the interop tests talk to, run as processes: GnuPG ({@code gpg}), Sequoia
+ * ({@code sq}, {@code sqop}: the Stateless OpenPGP CLI) and OpenPGP.js (Node, installed from npm into
+ * {@code key-service/target/interop-node} on first use). One place for process handling, so tests stay short.
+ */
+final class PgpPeers {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private PgpPeers() {
+    }
+
+    /** What a process did. */
+    record Result(List<String> command, int exit, byte[] stdout, String stderr) {
+
+        String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        /** Fails the test with the command, exit code and stderr unless the process succeeded. */
+        Result ok() {
+            assertThat(exit).as("%s failed (exit %d): %s", String.join(" ", command), exit, stderr).isZero();
+            return this;
+        }
+    }
+
+    /** Runs a command with {@code stdin}, waits at most {@link #TIMEOUT}; stdout and stderr are collected. */
+    static Result run(Path workDir, Map<String, String> env, byte[] stdin, String... command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
+        builder.environment().putAll(env);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command[0], e);
+        }
+        try {
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            try (OutputStream in = process.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin);
+                }
+            } catch (IOException ignored) {
+                // the process did not read its input; its exit code tells
+            }
+            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + TIMEOUT);
+            }
+            return new Result(List.of(command), process.exitValue(), out.join(),
+                    new String(err.join(), StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static boolean onPath(String command) {
+        try {
+            return run(null, Map.of(), null, "sh", "-c", "command -v " + command).exit() == 0;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    static void assumeInstalled(String command) {
+        Assumptions.assumeTrue(onPath(command), command + " is not installed (./guard installs the OpenPGP peers)");
+    }
+
+    static Path write(Path dir, String name, byte[] content) {
+        try {
+            return Files.write(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path write(Path dir, String name, String content) {
+        return write(dir, name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: temp files
+        }
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** GnuPG with its own temporary home (short path under /tmp: gpg-agent's socket path is limited). */
+    static final class Gpg implements AutoCloseable {
+
+        final Path home;
+
+        Gpg() {
+            assumeInstalled("gpg");
+            try {
+                home = Files.createTempDirectory(Path.of("/tmp"), "gpg",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        Result gpg(byte[] stdin, String... args) {
+            List<String> command = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--no-tty",
+                    "--yes", "--trust-model", "always", "--no-auto-key-locate", "--no-auto-key-retrieve"));
+            command.addAll(List.of(args));
+            return run(home, Map.of(), stdin, command.toArray(String[]::new));
+        }
+
+        Result importKey(byte[] key) {
+            return gpg(key, "--import").ok();
+        }
+
+        Result importSecretKey(byte[] key, String password) {
+            return gpg(key, "--pinentry-mode", "loopback", "--passphrase", password, "--import").ok();
+        }
+
+        /** Colon-format listing ({@code --with-colons}) of public or secret keys. */
+        String colons(boolean secret, String keyId) {
+            return gpg(null, "--with-colons", "--fixed-list-mode", secret ? "--list-secret-keys" : "--list-keys", keyId)
+                    .ok().out();
+        }
+
+        /** Encrypts to {@code recipient} (fingerprint), binary output. */
+        byte[] encrypt(byte[] plaintext, String recipient) {
+            return gpg(plaintext, "--encrypt", "--recipient", recipient, "--output", "-").ok().stdout();
+        }
+
+        /** Decrypts a message with only its session key ("ALGO:HEX"); no secret key needed. */
+        byte[] decryptWithSessionKey(byte[] message, SessionKey sessionKey) {
+            return gpg(message, "--override-session-key", sessionKey.toSopString(), "--decrypt", "--output", "-")
+                    .ok().stdout();
+        }
+
+        /** Verifies a detached signature; the status output ([GNUPG:] lines) is stdout. */
+        Result verify(byte[] signature, byte[] data) {
+            Path sig = write(home, "data.sig", signature);
+            Path file = write(home, "data", data);
+            return gpg(null, "--status-fd", "1", "--verify", sig.toString(), file.toString());
+        }
+
+        /** Generates a key ({@code algorithm} as gpg's quick-gen-key takes it), protected with {@code password}. */
+        String generate(String userId, String algorithm, String expiry, String password) {
+            gpg(null, "--pinentry-mode", "loopback", "--passphrase", password, "--quick-gen-key", userId, algorithm,
+                    "default", expiry).ok();
+            return fingerprint(colons(false, userId));
+        }
+
+        byte[] export(String fingerprint) {
+            return gpg(null, "--export", fingerprint).ok().stdout();
+        }
+
+        byte[] exportSecret(String fingerprint, String password) {
+            return gpg(null, "--pinentry-mode", "loopback", "--passphrase", password, "--armor", "--export-secret-keys",
+                    fingerprint).ok().stdout();
+        }
+
+        /** Detached binary signature made by gpg with an imported secret key. */
+        byte[] sign(byte[] data, String fingerprint, String password) {
+            return gpg(data, "--pinentry-mode", "loopback", "--passphrase", password, "--local-user", fingerprint,
+                    "--detach-sign", "--output", "-").ok().stdout();
+        }
+
+        static String fingerprint(String colons) {
+            return colons.lines().filter(l -> l.startsWith("fpr:")).map(l -> l.split(":")[9]).findFirst()
+                    .orElseThrow(() -> new AssertionError("no fingerprint in " + colons));
+        }
+
+        @Override
+        public void close() {
+            run(home, Map.of(), null, "gpgconf", "--homedir", home.toString(), "--kill", "all");
+            deleteTree(home);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** Sequoia: {@code sq inspect} and the Stateless OpenPGP CLI {@code sqop}, working in a temporary directory. */
+    static final class Sequoia implements AutoCloseable {
+
+        final Path dir;
+        private final AtomicInteger files = new AtomicInteger();
+
+        Sequoia() {
+            assumeInstalled("sq");
+            assumeInstalled("sqop");
+            try {
+                dir = Files.createTempDirectory("sqop");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        Path file(byte[] content) {
+            return write(dir, "f" + files.incrementAndGet(), content);
+        }
+
+        String inspect(byte[] data) {
+            return run(dir, Map.of(), null, "sq", "inspect", file(data).toString()).ok().out();
+        }
+
+        byte[] encrypt(byte[] plaintext, byte[] cert) {
+            return run(dir, Map.of(), plaintext, "sqop", "encrypt", "--no-armor", file(cert).toString()).ok().stdout();
+        }
+
+        byte[] decryptWithSessionKey(byte[] message, SessionKey sessionKey) {
+            Path key = file(sessionKey.toSopString().getBytes(StandardCharsets.US_ASCII));
+            return run(dir, Map.of(), message, "sqop", "decrypt", "--with-session-key", key.toString()).ok().stdout();
+        }
+
+        Result verify(byte[] signature, byte[] cert, byte[] data) {
+            return run(dir, Map.of(), data, "sqop", "verify", file(signature).toString(), file(cert).toString());
+        }
+
+        byte[] generateKey(String userId) {
+            return run(dir, Map.of(), null, "sqop", "generate-key", userId).ok().stdout();
+        }
+
+        byte[] extractCert(byte[] key) {
+            return run(dir, Map.of(), key, "sqop", "extract-cert").ok().stdout();
+        }
+
+        @Override
+        public void close() {
+            deleteTree(dir);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * OpenPGP.js 6 under Node. {@link #get()} installs it with npm into {@code target/interop-node} when absent and
+     * skips the calling test (an assumption, with the reason) if npm cannot reach its registry.
+     */
+    static final class OpenPgpJs {
+
+        static final Path HOME = Path.of("target", "interop-node").toAbsolutePath();
+        private static OpenPgpJs instance;
+        private final AtomicInteger scripts = new AtomicInteger();
+
+        private OpenPgpJs() {
+        }
+
+        static synchronized OpenPgpJs get() {
+            assumeInstalled("node");
+            assumeInstalled("npm");
+            if (instance == null) {
+                removeOldRuns();
+                if (!Files.isRegularFile(HOME.resolve("node_modules/openpgp/package.json"))) {
+                    try {
+                        Files.createDirectories(HOME);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    Result install = PgpPeers.run(HOME, Map.of(), null, "npm", "install", "--prefix", HOME.toString(),
+                            "--no-audit", "--no-fund", "--loglevel=error", "openpgp@6");
+                    Assumptions.assumeTrue(install.exit() == 0 && Files.isRegularFile(HOME.resolve("node_modules/openpgp/package.json")),
+                            "npm could not install openpgp@6 (no registry?): " + install.stderr().strip());
+                }
+                instance = new OpenPgpJs();
+            }
+            return instance;
+        }
+
+        /** Scripts and their directories from earlier test runs. */
+        private static void removeOldRuns() {
+            if (!Files.isDirectory(HOME)) {
+                return;
+            }
+            try (Stream<Path> entries = Files.list(HOME)) {
+                entries.filter(p -> p.getFileName().toString().startsWith("run-")
+                        || p.getFileName().toString().startsWith("script-")).forEach(PgpPeers::deleteTree);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+
+        /**
+         * Runs an ES module whose body sees {@code openpgp}, {@code fs}, {@code dir} (a fresh directory holding
+         * {@code inputs}) and helpers {@code read(name)} (bytes), {@code text(name)}, {@code write(name, data)}; returns
+         * that directory for the outputs.
+         */
+        Path run(String body, Map<String, byte[]> inputs) {
+            int n = scripts.incrementAndGet();
+            Path dir = HOME.resolve("run-" + ProcessHandle.current().pid() + "-" + n);
+            try {
+                deleteTree(dir);
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            inputs.forEach((name, content) -> write(dir, name, content));
+            String script = """
+                    import * as openpgp from 'openpgp';
+                    import fs from 'node:fs';
+                    const dir = process.argv[2];
+                    const read = (name) => new Uint8Array(fs.readFileSync(dir + '/' + name));
+                    const text = (name) => fs.readFileSync(dir + '/' + name, 'utf8');
+                    const write = (name, data) => fs.writeFileSync(dir + '/' + name, data);
+                    """ + body + "\n";
+            Path file = write(HOME, "script-" + n + ".mjs", script);
+            PgpPeers.run(HOME, Map.of(), null, "node", file.toString(), dir.toString()).ok();
+            return dir;
+        }
+    }
+}
