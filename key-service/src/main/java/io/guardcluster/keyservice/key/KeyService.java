@@ -418,11 +418,11 @@ public class KeyService {
             return KeyReader.read(upload, limit);
         } catch (PgpInputException e) {
             // The reader's messages say what was wrong without quoting key material.
-            return switch (e.code()) {
-                case TOO_LARGE -> throw new GuardProblemException(413, "key-too-large", "Payload too large", e.getMessage());
-                case NOT_A_KEY -> throw GuardProblemException.badRequest("not-a-key", e.getMessage());
-                case UNSUPPORTED -> throw GuardProblemException.badRequest("unsupported-key", e.getMessage());
-                case EMPTY, MALFORMED -> throw GuardProblemException.badRequest("invalid-key-data", e.getMessage());
+            throw switch (e.code()) {
+                case TOO_LARGE -> new GuardProblemException(413, "key-too-large", "Payload too large", e.getMessage());
+                case NOT_A_KEY -> GuardProblemException.badRequest("not-a-key", e.getMessage());
+                case UNSUPPORTED -> GuardProblemException.badRequest("unsupported-key", e.getMessage());
+                case EMPTY, MALFORMED -> GuardProblemException.badRequest("invalid-key-data", e.getMessage());
             };
         }
     }

@@ -96,7 +96,7 @@ public class KeyRepository {
                         .addValue(time(info.created())).addValue(info.expires().map(KeyRepository::time).orElse(null))
                         .addValue(info.revoked().map(KeyRepository::time).orElse(null))
                         .addString(info.revocationReason().map(KeyRepository::clip).orElse(null)))
-                .map(rows -> rows.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID))
+                .map(rows -> rows.property(io.vertx.mutiny.mysqlclient.MySQLClient.LAST_INSERTED_ID))
                 .call(id -> index(client, id, info, verifiedEmails));
     }
 
@@ -153,7 +153,7 @@ public class KeyRepository {
                                 .addValue(Buffer.buffer(publicKey)).addValue(time(info.created()))
                                 .addValue(info.expires().map(KeyRepository::time).orElse(null))
                                 .addValue(info.revoked().map(KeyRepository::time).orElse(null))))
-                .map(rows -> rows.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID))
+                .map(rows -> rows.property(io.vertx.mutiny.mysqlclient.MySQLClient.LAST_INSERTED_ID))
                 .chain(id -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (String email : info.emails().stream().distinct().toList()) {
