@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.MetadataValue;
@@ -54,6 +55,7 @@ public class FailedUnlocks {
         }
     }
 
+    @Inject
     FailedUnlocks(AccountConfig.Unlock config, Instance<RemoteCacheManager> manager) {
         this(config, new SharedCache(manager, CACHE, CACHE_CONFIG, Duration.ofMillis(500), LOG), Clock.systemUTC());
     }

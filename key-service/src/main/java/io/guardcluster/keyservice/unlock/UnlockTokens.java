@@ -21,6 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import org.infinispan.client.hotrod.Flag;
 import org.infinispan.client.hotrod.MetadataValue;
@@ -72,6 +73,7 @@ public class UnlockTokens {
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
 
+    @Inject
     UnlockTokens(Instance<RemoteCacheManager> manager) {
         this(new SharedCache(manager, CACHE, CACHE_CONFIG, Duration.ofMillis(500), LOG), Clock.systemUTC());
     }

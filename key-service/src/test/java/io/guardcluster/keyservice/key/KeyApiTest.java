@@ -135,7 +135,7 @@ class KeyApiTest {
         api.post("/api/keys/import", "password", PASSWORD).statusCode(400).body("type", is("urn:guard:problem:key-required"));
         api.post("/api/keys/import", "keyBase64", Base64.getEncoder().encodeToString(new byte[1_200_000]), "password", PASSWORD)
                 .statusCode(413);
-        api.request().contentType("application/pgp-keys").body("garbage garbage").post("/api/keys/keyring").then()
+        api.request().contentType("application/pgp-keys").body("garbage garbage".getBytes()).post("/api/keys/keyring").then()
                 .statusCode(400);
         api.request().contentType(ContentType.JSON).body("{not json").post("/api/keys").then().statusCode(400)
                 .contentType("application/problem+json");

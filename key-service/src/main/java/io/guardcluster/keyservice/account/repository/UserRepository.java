@@ -94,7 +94,8 @@ public class UserRepository {
         return buffer == null ? null : buffer.getBytes();
     }
 
-    static Buffer buffer(byte[] bytes) {
-        return bytes == null ? null : Buffer.buffer(bytes);
+    /** A nullable BLOB parameter: Vert.x' core {@code Buffer} (the Mutiny wrapper would be stored as a string). */
+    static io.vertx.core.buffer.Buffer buffer(byte[] bytes) {
+        return bytes == null ? null : io.vertx.core.buffer.Buffer.buffer(bytes);
     }
 }

@@ -16,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 /** {@code /api/keys/password}: change, reset through recovery, give recovery up, the secondary address. */
 @Path("/api/keys/password")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class PasswordResource {
 
     public record ChangeRequest(String currentPassword, String newPassword) {
@@ -53,6 +52,7 @@ public class PasswordResource {
     }
 
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Void> change(ChangeRequest request) {
         if (request == null) {
             throw GuardProblemException.badRequest("password-required", "send \"currentPassword\" and \"newPassword\"");
@@ -69,12 +69,14 @@ public class PasswordResource {
 
     @DELETE
     @Path("/recovery")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Void> deleteRecovery(PasswordOnly request) {
         return accounts.deleteRecovery(identity.get(), request == null ? null : request.password());
     }
 
     @PUT
     @Path("/recovery-email")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Void> recoveryEmail(RecoveryEmailRequest request) {
         if (request == null) {
             throw GuardProblemException.badRequest("password-required", "send \"password\" and \"recoveryEmail\"");

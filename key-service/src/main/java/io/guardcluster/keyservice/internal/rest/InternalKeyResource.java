@@ -67,7 +67,7 @@ public class InternalKeyResource {
         }
         byte[] packets;
         try {
-            packets = Base64.getMimeDecoder().decode(request.encryptedSessionKeys());
+            packets = Base64.getDecoder().decode(request.encryptedSessionKeys().replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw GuardProblemException.badRequest("invalid-base64", "\"encryptedSessionKeys\" is not valid base64");
         }

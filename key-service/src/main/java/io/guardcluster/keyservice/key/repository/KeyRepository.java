@@ -14,7 +14,6 @@ import io.guardcluster.keyservice.key.KeyringKey;
 import io.guardcluster.keyservice.key.UserKey;
 import io.guardcluster.keyservice.pgp.KeyInfo;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -92,7 +91,7 @@ public class KeyRepository {
                 + "VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)")
                 .execute(Tuple.tuple().addInteger(contextId).addInteger(userId).addString(info.fingerprint())
                         .addString(info.keyId()).addInteger(info.version()).addString(info.algorithm())
-                        .addValue(Buffer.buffer(publicKey)).addValue(Buffer.buffer(secretKey))
+                        .addValue(blob(publicKey)).addValue(blob(secretKey))
                         .addValue(time(info.created())).addValue(info.expires().map(KeyRepository::time).orElse(null))
                         .addValue(info.revoked().map(KeyRepository::time).orElse(null))
                         .addString(info.revocationReason().map(KeyRepository::clip).orElse(null)))
@@ -105,7 +104,7 @@ public class KeyRepository {
             List<String> verifiedEmails) {
         return client.preparedQuery("UPDATE guard_key SET public_key = ?, secret_key = ?, expires_at = ?, revoked_at = ?, "
                 + "revocation_reason = ? WHERE id = ?")
-                .execute(Tuple.tuple().addValue(Buffer.buffer(publicKey)).addValue(Buffer.buffer(secretKey))
+                .execute(Tuple.tuple().addValue(blob(publicKey)).addValue(blob(secretKey))
                         .addValue(info.expires().map(KeyRepository::time).orElse(null))
                         .addValue(info.revoked().map(KeyRepository::time).orElse(null))
                         .addString(info.revocationReason().map(KeyRepository::clip).orElse(null)).addLong(id))
@@ -150,7 +149,7 @@ public class KeyRepository {
                         + "key_version, algorithm, public_key, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                         .execute(Tuple.tuple().addInteger(contextId).addInteger(userId).addString(info.fingerprint())
                                 .addString(info.keyId()).addInteger(info.version()).addString(info.algorithm())
-                                .addValue(Buffer.buffer(publicKey)).addValue(time(info.created()))
+                                .addValue(blob(publicKey)).addValue(time(info.created()))
                                 .addValue(info.expires().map(KeyRepository::time).orElse(null))
                                 .addValue(info.revoked().map(KeyRepository::time).orElse(null))))
                 .map(rows -> rows.property(io.vertx.mutiny.mysqlclient.MySQLClient.LAST_INSERTED_ID))
@@ -180,6 +179,14 @@ public class KeyRepository {
                     .execute(Tuple.of(email, id)).replaceWithVoid());
         }
         return chain;
+    }
+
+    /**
+     * A BLOB parameter. It must be Vert.x' core {@code Buffer}: the Mutiny wrapper passed to
+     * {@code addValue} is not recognised and would be stored as its string form.
+     */
+    private static io.vertx.core.buffer.Buffer blob(byte[] bytes) {
+        return io.vertx.core.buffer.Buffer.buffer(bytes);
     }
 
     private static String prefixed(String alias) {

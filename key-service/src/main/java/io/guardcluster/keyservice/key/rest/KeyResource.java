@@ -206,7 +206,8 @@ public class KeyResource {
             throw GuardProblemException.badRequest("key-required", "send the private key as \"key\" (armored) or \"keyBase64\"");
         }
         try {
-            return Base64.getMimeDecoder().decode(base64);
+            // Strict: a MIME decoder would skip foreign characters and turn garbage into "no key".
+            return Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw GuardProblemException.badRequest("invalid-base64", "\"keyBase64\" is not valid base64");
         }
