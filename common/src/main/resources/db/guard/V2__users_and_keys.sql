@@ -1,5 +1,6 @@
 -- key-service: Guard users, their keys, and the public keys they collected from correspondents.
 -- Every secret column holds ciphertext only; see key-service/README.md "How keys are protected".
+-- Key times (created/expires/revoked) are DATETIME in UTC: OpenPGP expiry can lie beyond TIMESTAMP's 2038.
 
 -- One row per groupware user (context id, user id) that has used Guard.
 CREATE TABLE guard_user (
@@ -13,6 +14,9 @@ CREATE TABLE guard_user (
     -- The same secret sealed with the master key (purpose "recovery"), or NULL: recovery disabled for
     -- the deployment or deleted by the user, and then nobody can unlock the keys without the password.
     recovery        VARBINARY(255) NULL,
+    -- Where a password reset mails the temporary password (OX Guard's "secondary address"); NULL: the
+    -- primary address.
+    recovery_email  VARCHAR(320)  NULL,
     -- Set by a password reset: the user must choose a new password.
     password_temporary BOOLEAN    NOT NULL DEFAULT FALSE,
     -- Optimistic concurrency: every change to the row bumps it and checks the old value.
@@ -42,9 +46,9 @@ CREATE TABLE guard_key (
     -- Binary transferable secret key; every secret part is S2K-protected under the user's
     -- key-protection secret, never stored in the clear.
     secret_key      MEDIUMBLOB    NOT NULL,
-    created_at      TIMESTAMP(3)  NOT NULL,
-    expires_at      TIMESTAMP(3)  NULL,
-    revoked_at      TIMESTAMP(3)  NULL,
+    created_at      DATETIME(3)   NOT NULL,
+    expires_at      DATETIME(3)   NULL,
+    revoked_at      DATETIME(3)   NULL,
     revocation_reason VARCHAR(255) NULL,
     added_at        TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     PRIMARY KEY (id),
@@ -84,9 +88,9 @@ CREATE TABLE guard_keyring_key (
     key_version     TINYINT UNSIGNED NOT NULL,
     algorithm       VARCHAR(32)   NOT NULL,
     public_key      MEDIUMBLOB    NOT NULL,
-    created_at      TIMESTAMP(3)  NOT NULL,
-    expires_at      TIMESTAMP(3)  NULL,
-    revoked_at      TIMESTAMP(3)  NULL,
+    created_at      DATETIME(3)   NOT NULL,
+    expires_at      DATETIME(3)   NULL,
+    revoked_at      DATETIME(3)   NULL,
     added_at        TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     PRIMARY KEY (id),
     UNIQUE KEY guard_keyring_user_fingerprint (context_id, user_id, fingerprint),

@@ -6,6 +6,6 @@ import io.guardcluster.testing.ServiceStartupContract;
 class KeyServiceStartupIT extends ServiceStartupContract {
 
     KeyServiceStartupIT() {
-        super(true, "infinispan");
+        super(true);
     }
 }

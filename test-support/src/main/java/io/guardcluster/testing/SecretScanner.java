@@ -54,6 +54,19 @@ public final class SecretScanner {
         }
     }
 
+    /**
+     * Also forbids these strings as they are (passwords, unlock tokens, armored private keys, session
+     * keys in base64...): what a test handed to or got from the service and must never see again in a log.
+     */
+    public SecretScanner alsoForbidding(String... secrets) {
+        for (String secret : secrets) {
+            if (secret != null && secret.length() >= 8) {
+                forbidden.add(secret);
+            }
+        }
+        return this;
+    }
+
     private void addEncodings(byte[] secret) {
         forbidden.add(Base64.getEncoder().encodeToString(secret));
         forbidden.add(Base64.getUrlEncoder().withoutPadding().encodeToString(secret));

@@ -48,7 +48,7 @@ public abstract class ServiceStartupContract {
     private final String[] dependencyChecks;
 
     /**
-     * @param usesInfinispan   whether the service needs Infinispan (then its readiness follows Infinispan's)
+     * @param usesInfinispan   whether the service uses Infinispan (it must stay ready without it)
      * @param dependencyChecks readiness checks that must be UP besides the master key and the database
      */
     protected ServiceStartupContract(boolean usesInfinispan, String... dependencyChecks) {
@@ -169,24 +169,21 @@ public abstract class ServiceStartupContract {
         }
     }
 
+    /**
+     * Losing Infinispan costs speed, never availability: a service that uses it for shared short-lived
+     * state (key cache, unlock tokens) starts and stays ready while it is down, so the gateway keeps
+     * routing to it.
+     */
     @Test
-    void notReadyWhileInfinispanIsDownAndReadyWhenItReturns() throws Exception {
+    void readyWhileInfinispanIsDown() throws Exception {
         Assumptions.assumeTrue(usesInfinispan, "this service does not use Infinispan");
         Path dir = work.resolve("infinispan-outage");
         InfinispanServer infinispan = InfinispanServer.start(dir, Ports.freePort(), ServersDir.locate());
-        int port = infinispan.port();
         Map<String, String> config = infinispanConfig(infinispan);
         infinispan.stop();
         try (ServiceProcess service = start(oxguardpass, mariadb.reactiveUrl(), "infinispan-outage", mariadb, config)) {
-            await().atMost(START_TIMEOUT).until(() -> service.get("/q/health/live").status() == 200);
-            ServiceProcess.Response ready = service.get("/q/health/ready");
-            assertThat(ready.status()).isEqualTo(503);
-            assertThat(ready.body()).contains("\"infinispan\"", "DOWN");
-
-            infinispan = InfinispanServer.start(dir, port, ServersDir.locate());
             awaitReady(service);
-        } finally {
-            infinispan.stop();
+            assertThat(service.get("/q/health/ready").body()).doesNotContain("\"infinispan\"");
         }
     }
 

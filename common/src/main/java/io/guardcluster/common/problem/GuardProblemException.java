@@ -10,12 +10,27 @@ public class GuardProblemException extends RuntimeException {
     private final int status;
     private final String slug;
     private final String title;
+    private final long retryAfterSeconds;
 
     public GuardProblemException(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, -1);
+    }
+
+    /** With a {@code Retry-After} header (429, 423, 503): when asking again can succeed. */
+    public GuardProblemException(int status, String slug, String title, String detail, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.slug = slug;
         this.title = title;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static GuardProblemException conflict(String slug, String detail) {
+        return new GuardProblemException(409, slug, "Conflict", detail);
+    }
+
+    public static GuardProblemException forbidden(String slug, String detail) {
+        return new GuardProblemException(403, slug, "Forbidden", detail);
     }
 
     public static GuardProblemException badRequest(String slug, String detail) {
@@ -40,5 +55,10 @@ public class GuardProblemException extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    /** Seconds for a {@code Retry-After} header, or negative for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

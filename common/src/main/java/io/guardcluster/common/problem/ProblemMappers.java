@@ -24,7 +24,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response guardProblem(GuardProblemException e, UriInfo uri) {
-        return respond(new Problem(Problem.type(e.slug()), e.title(), e.status(), e.getMessage(), path(uri)));
+        Response response = respond(new Problem(Problem.type(e.slug()), e.title(), e.status(), e.getMessage(), path(uri)));
+        if (e.retryAfterSeconds() >= 0) {
+            response.getHeaders().putSingle("Retry-After", Long.toString(Math.max(1, e.retryAfterSeconds())));
+        }
+        return response;
     }
 
     /** Malformed JSON or a body that does not fit the expected shape: the user's mistake. */

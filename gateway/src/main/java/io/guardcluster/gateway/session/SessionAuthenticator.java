@@ -98,8 +98,7 @@ public class SessionAuthenticator {
 
     /** Creating the cache is a blocking Hot Rod call: on a worker, retried until Infinispan answers. */
     private void openCache() {
-        vertx.executeBlocking(() -> cacheManager.get().administration()
-                .<String, String>getOrCreateCache(CACHE, new StringConfiguration(CACHE_CONFIG)), false)
+        vertx.executeBlocking(() -> existingOrCreated(cacheManager.get()), false)
                 .onSuccess(c -> {
                     cache = c;
                     if (cacheWarned.getAndSet(false)) {
@@ -110,6 +109,17 @@ public class SessionAuthenticator {
                     cacheUnavailable(err);
                     vertx.setTimer(CACHE_RETRY_MILLIS, id -> openCache());
                 });
+    }
+
+    /**
+     * The administrative create runs as a server task; one arriving while an Infinispan 16.0.7 server
+     * is still starting can deadlock that start, so ask for the existing cache first and create only
+     * when the server answers that it has none.
+     */
+    private static RemoteCache<String, String> existingOrCreated(RemoteCacheManager manager) {
+        RemoteCache<String, String> existing = manager.getCache(CACHE);
+        return existing != null ? existing
+                : manager.administration().getOrCreateCache(CACHE, new StringConfiguration(CACHE_CONFIG));
     }
 
     void onStop(@Observes ShutdownEvent event) {

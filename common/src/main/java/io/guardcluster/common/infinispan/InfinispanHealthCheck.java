@@ -11,29 +11,31 @@ import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
+import io.smallrye.health.api.HealthGroup;
 import org.infinispan.client.hotrod.RemoteCacheManager;
 
 import io.quarkus.arc.properties.IfBuildProperty;
 
 /**
- * Ready only if the Infinispan server answers a real Hot Rod round trip now. The extension's own
- * check reports UP while no server is reachable (seen with client 16.0.9), so it is disabled and
+ * Whether the Infinispan server answers a real Hot Rod round trip now, in the health group
+ * {@code dependencies} ({@code /q/health/group/dependencies}) for operators and alerts. The extension's
+ * own check reports UP while no server is reachable (seen with client 16.0.9), so it is disabled and
  * replaced by this one in the services that use Infinispan ({@code guard.infinispan.enabled=true}
- * at build time; the other services do not have the client on their classpath).
+ * at build time).
  *
- * <p>Losing Infinispan costs speed, never data: services stay live, only readiness drops.
+ * <p>Deliberately not a readiness check: losing Infinispan costs speed, never availability, so a
+ * replica must keep taking traffic while Infinispan is down.
  */
-@Readiness
+@HealthGroup("dependencies")
 @ApplicationScoped
 @IfBuildProperty(name = "guard.infinispan.enabled", stringValue = "true")
-public class InfinispanReadinessCheck implements HealthCheck {
+public class InfinispanHealthCheck implements HealthCheck {
 
     private static final Duration ROUND_TRIP_LIMIT = Duration.ofSeconds(3);
 
     private final Instance<RemoteCacheManager> cacheManager;
 
-    InfinispanReadinessCheck(Instance<RemoteCacheManager> cacheManager) {
+    InfinispanHealthCheck(Instance<RemoteCacheManager> cacheManager) {
         this.cacheManager = cacheManager;
     }
 

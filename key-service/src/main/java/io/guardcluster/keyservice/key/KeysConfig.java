@@ -1,0 +1,31 @@
+package io.guardcluster.keyservice.key;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Users' keys: what gets generated, what may be uploaded and deleted. */
+@ConfigMapping(prefix = "guard.keys")
+public interface KeysConfig {
+
+    /**
+     * Profile of generated keys unless a request names one: {@code ed25519} (v4 EdDSA + Cv25519, what
+     * GnuPG 2.2, Sequoia and OpenPGP.js all accept), or {@code rsa2048}, {@code rsa3072}, {@code rsa4096}.
+     */
+    @WithDefault("ed25519")
+    String profile();
+
+    /** Validity of generated keys; absent means they do not expire. */
+    Optional<Duration> expiry();
+
+    /** OX Guard's "nodeleteprivate": users may not delete their own private keys. */
+    @WithDefault("false")
+    boolean noDeletePrivate();
+
+    /** Largest key upload (armored or binary). */
+    @WithDefault("1M")
+    MemorySize uploadLimit();
+}
