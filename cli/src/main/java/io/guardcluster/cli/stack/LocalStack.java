@@ -493,6 +493,7 @@ public final class LocalStack {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_HOST", Ports.LOOPBACK);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("GUARD_EMULATOR_SMTP_PORT", Integer.toString(state.ports().groupwareSmtp()));
         return spawnQuarkus(state, GROUPWARE_EMULATOR, port, jar, EMULATOR_HEAP, env);
     }
 
@@ -553,6 +554,11 @@ public final class LocalStack {
         env.put("QUARKUS_DATASOURCE_USERNAME", db.user());
         env.put("QUARKUS_DATASOURCE_PASSWORD", db.password());
         env.put("GUARD_MASTER_KEY_FILE", stateDir.resolve(MASTER_KEY_FILE).toString());
+        if (service == StackService.KEY_SERVICE) {
+            // Password reset mails go to the emulator's SMTP sink (GET /emulator/mails shows them).
+            env.put("QUARKUS_MAILER_HOST", Ports.LOOPBACK);
+            env.put("QUARKUS_MAILER_PORT", Integer.toString(state.ports().groupwareSmtp()));
+        }
         if (service.usesInfinispan) {
             InfinispanServer ispn = servers.infinispan();
             env.put("QUARKUS_INFINISPAN_CLIENT_HOSTS", ispn.hosts());

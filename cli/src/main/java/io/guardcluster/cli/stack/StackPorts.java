@@ -9,7 +9,7 @@ import java.util.Optional;
  * <p>With the default base {@value #DEFAULT_BASE}: gateway 8080, key-service 8081, mail-service 8082,
  * filestore-service 8083, and replica {@code i} of each service 100·i higher (8180–8183, 8280–8283, …);
  * MariaDB 13306, Infinispan 11222, S3Proxy 19000, and the groupware backend emulator 8009 (the OX
- * middleware's own port; one instance whatever the replicas). Any other base B shifts every port by
+ * middleware's own port; one instance whatever the replicas) with its SMTP sink on 8025. Any other base B shifts every port by
  * B − 8000, e.g. {@code --base-port 9000}: gateway 9080, emulator 9009, MariaDB 14306, Infinispan 12222,
  * S3Proxy 20000.
  *
@@ -28,6 +28,7 @@ record StackPorts(int base) {
     private static final int S3PROXY = 11000;
     /** The lowest port of the layout. */
     private static final int GROUPWARE_EMULATOR = 9;
+    private static final int GROUPWARE_SMTP = 25;
 
     int mariadb() {
         return base + MARIADB;
@@ -44,6 +45,11 @@ record StackPorts(int base) {
     /** The groupware backend emulator (stands in for the OX App Suite middleware's HTTP API). */
     int groupwareEmulator() {
         return base + GROUPWARE_EMULATOR;
+    }
+
+    /** The emulator's SMTP sink: the groupware's mail system, where key-service sends reset mails. */
+    int groupwareSmtp() {
+        return base + GROUPWARE_SMTP;
     }
 
     int service(StackService service, int replica) {

@@ -33,6 +33,14 @@ public interface EmulatorConfig {
 
     RestApi restApi();
 
+    Smtp smtp();
+
+    /** EMULATOR-ONLY: the SMTP sink standing in for the groupware's mail system. */
+    interface Smtp {
+        /** Port on 127.0.0.1 (0 = any free one); absent = no SMTP sink. */
+        Optional<Integer> port();
+    }
+
     /** User id of the context administrator, reported as {@code context_admin} by {@code /user/me}. */
     @WithDefault("2")
     int contextAdmin();
