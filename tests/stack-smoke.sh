@@ -171,6 +171,39 @@ route /api/keys/version key-service
 route /api/mail/version mail-service
 route /api/files/version filestore-service
 
+# Keys end to end through the gateway: alice creates her key (the first one sets her Guard password),
+# the public directory serves it over HKP and WKD (direct method: the mail domain travels in Host),
+# and a password reset mails a temporary password to the emulator's SMTP sink.
+http "$GATEWAY/api/keys?session=$session" -b "$COOKIES" -A "$UA" -H 'Content-Type: application/json' \
+  -d '{"password":"smoke-guard-password","name":"Alice Example"}'
+fingerprint="$(sed -n 's/.*"fingerprint" *: *"\([0-9A-F]*\)".*/\1/p' <<<"$body")"
+if [[ "$code" == 201 && -n "$fingerprint" ]]; then ok "POST /api/keys through the gateway: 201, alice's key $fingerprint"
+else not_ok "POST /api/keys: HTTP $code, body ${body:0:300}"; fi
+
+http "$GATEWAY/pks/lookup?op=get&options=mr&search=alice@example.com" -A "$UA"
+if [[ "$code" == 200 && "$ctype" == application/pgp-keys* ]] && grep -q 'BEGIN PGP PUBLIC KEY BLOCK' <<<"$body"; then
+  ok "HKP lookup of alice@example.com through the gateway, no login: her key"
+else not_ok "HKP lookup: HTTP $code ($ctype), body ${body:0:200}"; fi
+
+GNUPGHOME_SMOKE="$(mktemp -d)"
+if gpg --batch --homedir "$GNUPGHOME_SMOKE" --keyserver "hkp://127.0.0.1:$(recorded_port "$S" gateway-0)" \
+    --recv-keys "$fingerprint" >"$OUT" 2>&1; then ok "gpg --recv-keys $fingerprint from the gateway's HKP"
+else not_ok "gpg --recv-keys failed"; note <"$OUT"; fi
+gpgconf --homedir "$GNUPGHOME_SMOKE" --kill all >/dev/null 2>&1; rm -rf "$GNUPGHOME_SMOKE"
+
+wkd_hash="$(/usr/lib/gnupg/gpg-wks-client --print-wkd-hash alice@example.com 2>/dev/null | cut -d' ' -f1)"
+http "$GATEWAY/.well-known/openpgpkey/hu/$wkd_hash?l=alice" -H 'Host: example.com' -A "$UA" -o /dev/null
+if [[ "$code" == 200 && "$ctype" == application/octet-stream* ]]; then
+  ok "WKD direct method (Host: example.com) through the gateway: alice's key"
+else not_ok "WKD direct: HTTP $code ($ctype)"; fi
+
+http "$GATEWAY/api/keys/password/reset?session=$session" -b "$COOKIES" -A "$UA" -X POST
+reset_code="$code"
+http "http://127.0.0.1:$(recorded_port "$S" groupware-emulator)/emulator/mails?to=alice@example.com" -u guard:guard-rest-secret
+if [[ "$reset_code" == 200 ]] && grep -q 'Temporary password' <<<"$body"; then
+  ok "password reset through the gateway: the temporary password arrived in the emulator's mailbox"
+else not_ok "password reset: HTTP $reset_code, mailbox ${body:0:200}"; fi
+
 guard "$S" up; code=$?
 if [[ $code -eq 3 ]] && grep -q 'still running' "$OUT"; then ok "a second up refuses (exit 3) while the stack runs"
 else not_ok "a second up exited with $code (expected 3)"; note <"$OUT"; fi
