@@ -7,8 +7,8 @@ import java.util.Optional;
 import io.guardcluster.gateway.routing.Route.RateLimited;
 
 /**
- * Where each public path goes. Longest prefix wins, so a more specific route (the unlock call) can
- * sit inside a general one (the key API). Anything else is not the gateway's: 404.
+ * Where each public path goes. Longest prefix wins, so a more specific route (the unlock call, a
+ * closed internal API) can sit inside a general one (the key API). Anything else is not the gateway's: 404.
  */
 public final class RouteTable {
 
@@ -19,6 +19,8 @@ public final class RouteTable {
     /** The table of this version; later issues add paths under the same prefixes. */
     public static final RouteTable DEFAULT = new RouteTable(List.of(
             new Route("/api/keys/unlock", KEY_SERVICE, false, RateLimited.UNLOCK),
+            // Session keys, signatures and recipients' keys are for mail-service and filestore-service.
+            Route.closed("/api/keys/internal/"),
             new Route("/api/keys/", KEY_SERVICE, false, RateLimited.NONE),
             new Route("/pks/", KEY_SERVICE, true, RateLimited.DIRECTORY),
             new Route("/.well-known/openpgpkey/", KEY_SERVICE, true, RateLimited.DIRECTORY),
@@ -32,10 +34,13 @@ public final class RouteTable {
         this.routes = routes.stream().sorted(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed()).toList();
     }
 
+    /** The route for {@code path}; empty if none or a closed one. {@code /api/keys} matches {@code /api/keys/}. */
     public Optional<Route> match(String path) {
         for (Route route : routes) {
-            if (path.startsWith(route.prefix())) {
-                return Optional.of(route);
+            String prefix = route.prefix();
+            if (path.startsWith(prefix) || (prefix.endsWith("/") && path.length() == prefix.length() - 1
+                    && prefix.startsWith(path))) {
+                return route.isClosed() ? Optional.empty() : Optional.of(route);
             }
         }
         return Optional.empty();

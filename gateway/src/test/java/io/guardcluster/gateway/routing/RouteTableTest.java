@@ -32,6 +32,20 @@ class RouteTableTest {
     }
 
     @Test
+    void theCollectionPathWithoutASlashIsRouted() {
+        assertThat(table.match("/api/keys")).get().extracting(Route::service).isEqualTo("key-service");
+        assertThat(table.match("/api/files")).get().extracting(Route::service).isEqualTo("filestore-service");
+    }
+
+    @Test
+    void internalApisAreClosedFromOutside() {
+        assertThat(table.match("/api/keys/internal/session-keys")).isEmpty();
+        assertThat(table.match("/api/keys/internal/")).isEmpty();
+        assertThat(table.match("/api/keys/internal")).isEmpty();
+        assertThat(table.match("/api/keys/internals")).get().extracting(Route::service).isEqualTo("key-service");
+    }
+
+    @Test
     void unknownPathsAreNotRouted() {
         assertThat(table.match("/api/other")).isEmpty();
         assertThat(table.match("/api/keysx")).isEmpty();
