@@ -1,6 +1,7 @@
 package io.guardcluster.keyservice.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
@@ -18,6 +19,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.guardcluster.common.masterkey.MasterKeyFile;
+import io.guardcluster.common.seal.Sealer;
+import io.guardcluster.keyservice.pgp.OpenPgpKeys;
 import io.guardcluster.keyservice.support.KeyApi;
 import io.guardcluster.testing.GuardStackResource;
 import io.guardcluster.testing.TestCluster;
@@ -158,6 +162,36 @@ class PasswordLifecycleTest {
         api.request().post("/api/keys/password/reset").then().statusCode(409)
                 .body("type", is("urn:guard:problem:recovery-unavailable"));
         assertThat(mailbox.getTotalMessagesSent()).isZero();
+    }
+
+    /**
+     * The other side of "norecovery" (NoRecoveryTest): while recovery data exists, whoever holds the
+     * database and oxguardpass can open the user's keys. That is what recovery means, and why a user
+     * may delete it.
+     */
+    @Test
+    void recoveryDataOpensTheKeysWithTheMasterKeyAlone() throws Exception {
+        KeyApi api = KeyApi.fresh("recoverable");
+        api.createKey(PASSWORD);
+        Sealer sealer = new Sealer(MasterKeyFile.read(TestCluster.get().masterKeyFile()));
+        byte[] secretKey;
+        try (Connection db = TestCluster.get().database().connect();
+                PreparedStatement select = db.prepareStatement(
+                        "SELECT secret_key FROM guard_key WHERE context_id = ? AND user_id = ?")) {
+            select.setInt(1, api.user().contextId());
+            select.setInt(2, api.user().userId());
+            try (ResultSet rows = select.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                secretKey = rows.getBytes(1);
+            }
+        }
+        try (KeyProtectionSecret secret = RecoveryData.open(sealer, recoveryColumn(api), api.user().contextId(),
+                api.user().userId())) {
+            assertThat(OpenPgpKeys.verifyPassphrase(OpenPgpKeys.readSecret(secretKey), secret.storagePassphrase())).isTrue();
+        }
+        // Recovery data is bound to its owner: it does not open as somebody else's.
+        assertThatThrownBy(() -> RecoveryData.open(sealer, recoveryColumn(api), api.user().contextId(), api.user().userId() + 1))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
