@@ -82,7 +82,7 @@ public class KeyService {
     }
 
     public Uni<List<KeyView>> list(InternalIdentity identity) {
-        return keys.list(identity.contextId(), identity.userId()).map(found -> found.stream().map(KeyService::view).toList());
+        return keys.list(identity.contextId(), identity.userId()).chain(this::views);
     }
 
     /** The user's key with this fingerprint, or 404. */
@@ -185,7 +185,7 @@ public class KeyService {
                 throw GuardProblemException.badRequest("key-without-your-address", "key " + info.fingerprint()
                         + " has no user ID with your address " + address + ": add one (e.g. gpg --quick-add-uid) and upload again");
             }
-            checkUsable(info);
+            checkUsable(ring, info);
             secrets.add(secret);
         }
         return secrets;
@@ -213,30 +213,43 @@ public class KeyService {
         });
     }
 
+    /**
+     * A key ready to store: encodings and the evaluated {@link KeyInfo} (signature checks: CPU work,
+     * done on a crypto thread before the transaction, never inside it on the event loop).
+     */
+    private record Prepared(KeyInfo info, byte[] publicKey, byte[] secretKey, List<String> verifiedEmails) {
+    }
+
+    private static Prepared prepare(PGPSecretKeyRing ring, InternalIdentity identity) {
+        String primary = identity.email().toLowerCase(Locale.ROOT);
+        PGPPublicKeyRing publicKey = OpenPgpKeys.publicKey(ring);
+        KeyInfo info = KeyInfo.of(publicKey);
+        // The directory answers for an address only if the groupware vouched for it (the primary one).
+        List<String> verified = info.emails().contains(primary) ? List.of(primary) : List.of();
+        return new Prepared(info, OpenPgpKeys.encode(publicKey), OpenPgpKeys.encode(ring), verified);
+    }
+
     /** Stores new keys (and, for a new user, the user row) in one transaction. */
     private Uni<List<KeyView>> store(InternalIdentity identity, Optional<GuardUser> newUser, List<PGPSecretKeyRing> rings,
             boolean makeCurrent) {
-        String primary = identity.email().toLowerCase(Locale.ROOT);
-        return keys.pool().withTransaction(tx -> {
-            Uni<Void> chain = newUser.map(user -> users.insert(tx, user)).orElse(Uni.createFrom().voidItem());
-            List<Long> ids = new ArrayList<>();
-            for (PGPSecretKeyRing ring : rings) {
-                PGPPublicKeyRing publicKey = OpenPgpKeys.publicKey(ring);
-                KeyInfo info = KeyInfo.of(publicKey);
-                List<String> verified = info.emails().contains(primary) ? List.of(primary) : List.of();
-                chain = chain.chain(() -> keys.insert(tx, identity.contextId(), identity.userId(), info,
-                        OpenPgpKeys.encode(publicKey), OpenPgpKeys.encode(ring), verified).invoke(ids::add).replaceWithVoid());
-            }
-            return chain.chain(() -> makeCurrent || newUser.isPresent()
-                    ? keys.setCurrent(tx, identity.contextId(), identity.userId(), ids.get(ids.size() - 1))
-                    : ensureSomeCurrent(tx, identity, ids.get(ids.size() - 1)));
-        }).onFailure(KeyService::isDuplicate).transform(e -> GuardProblemException.conflict("key-exists",
-                "this key (or your Guard account) already exists; list your keys to see it"))
-                .chain(() -> list(identity))
-                .map(all -> {
-                    List<String> fingerprints = rings.stream().map(r -> KeyInfo.of(r).fingerprint()).toList();
-                    return all.stream().filter(v -> fingerprints.contains(v.fingerprint())).toList();
-                });
+        return crypto.run(() -> rings.stream().map(ring -> prepare(ring, identity)).toList())
+                .chain(prepared -> keys.pool().withTransaction(tx -> {
+                    Uni<Void> chain = newUser.map(user -> users.insert(tx, user)).orElse(Uni.createFrom().voidItem());
+                    List<Long> ids = new ArrayList<>();
+                    for (Prepared key : prepared) {
+                        chain = chain.chain(() -> keys.insert(tx, identity.contextId(), identity.userId(), key.info(),
+                                key.publicKey(), key.secretKey(), key.verifiedEmails()).invoke(ids::add).replaceWithVoid());
+                    }
+                    return chain.chain(() -> makeCurrent || newUser.isPresent()
+                            ? keys.setCurrent(tx, identity.contextId(), identity.userId(), ids.get(ids.size() - 1))
+                            : ensureSomeCurrent(tx, identity, ids.get(ids.size() - 1)));
+                }).onFailure(KeyService::isDuplicate).transform(e -> GuardProblemException.conflict("key-exists",
+                        "this key (or your Guard account) already exists; list your keys to see it"))
+                        .chain(() -> list(identity))
+                        .map(all -> {
+                            List<String> fingerprints = prepared.stream().map(p -> p.info().fingerprint()).toList();
+                            return all.stream().filter(v -> fingerprints.contains(v.fingerprint())).toList();
+                        }));
     }
 
     private Uni<Void> ensureSomeCurrent(SqlClient tx, InternalIdentity identity, long candidate) {
@@ -286,7 +299,7 @@ public class KeyService {
                 throw GuardProblemException.conflict("key-expired", "an expired key cannot become your current key");
             }
             return keys.pool().withTransaction(tx -> keys.setCurrent(tx, identity.contextId(), identity.userId(), key.id()));
-        }).chain(() -> require(identity, fingerprint)).map(KeyService::view);
+        }).chain(() -> require(identity, fingerprint)).chain(this::view);
     }
 
     public Uni<KeyView> addUserId(InternalIdentity identity, String fingerprint, String userId, Unlock unlock) {
@@ -313,32 +326,26 @@ public class KeyService {
         }).call(view -> view.current()
                 ? keys.pool().withTransaction(tx -> keys.setCurrent(tx, identity.contextId(), identity.userId(), -1))
                 : Uni.createFrom().voidItem())
-                .chain(() -> require(identity, fingerprint)).map(KeyService::view);
+                .chain(() -> require(identity, fingerprint)).chain(this::view);
     }
 
     /** A change made with the private key (certification), stored in one transaction. */
     private Uni<KeyView> changeSecretKey(InternalIdentity identity, String fingerprint, Unlock unlock, SecretKeyChange change) {
-        String primary = identity.email().toLowerCase(Locale.ROOT);
         return require(identity, fingerprint).chain(key -> accounts.require(identity)
                 .chain(user -> accounts.unlock(user, unlock, false))
                 .chain(secret -> crypto.run(() -> {
                     try (secret) {
                         char[] storage = secret.storagePassphrase();
                         try {
-                            return change.apply(OpenPgpKeys.readSecret(key.secretKey()), storage);
+                            return prepare(change.apply(OpenPgpKeys.readSecret(key.secretKey()), storage), identity);
                         } finally {
                             Arrays.fill(storage, '\0');
                         }
                     }
                 }))
-                .chain(ring -> {
-                    PGPPublicKeyRing publicKey = OpenPgpKeys.publicKey(ring);
-                    KeyInfo info = KeyInfo.of(publicKey);
-                    List<String> verified = info.emails().contains(primary) ? List.of(primary) : List.of();
-                    return keys.pool().withTransaction(tx -> keys.update(tx, key.id(), info, OpenPgpKeys.encode(publicKey),
-                            OpenPgpKeys.encode(ring), verified));
-                }))
-                .chain(() -> require(identity, fingerprint)).map(KeyService::view);
+                .chain(changed -> keys.pool().withTransaction(tx -> keys.update(tx, key.id(), changed.info(),
+                        changed.publicKey(), changed.secretKey(), changed.verifiedEmails()))))
+                .chain(() -> require(identity, fingerprint)).chain(this::view);
     }
 
     @FunctionalInterface
@@ -364,13 +371,16 @@ public class KeyService {
 
     public Uni<List<KeyView>> keyring(InternalIdentity identity) {
         return keys.keyring(identity.contextId(), identity.userId())
-                .map(found -> found.stream().map(k -> publicView(OpenPgpKeys.readPublic(k.publicKey()))).toList());
+                .chain(found -> crypto.run(() -> found.stream().map(k -> publicView(OpenPgpKeys.readPublic(k.publicKey())))
+                        .toList()));
     }
 
     /** Adds correspondents' public keys to the user's keyring (replacing older copies of the same keys). */
     public Uni<List<KeyView>> importPublic(InternalIdentity identity, byte[] upload) {
+        record Correspondent(KeyInfo info, byte[] encoded, KeyView view) {
+        }
         return crypto.run(() -> {
-            List<PGPPublicKeyRing> rings = new ArrayList<>();
+            List<Correspondent> keysToStore = new ArrayList<>();
             for (PGPKeyRing ring : read(upload)) {
                 if (ring instanceof PGPSecretKeyRing) {
                     throw GuardProblemException.badRequest("private-key-in-keyring",
@@ -378,26 +388,25 @@ public class KeyService {
                                     + "import your own key at /api/keys/import");
                 }
                 KeyInfo info = KeyInfo.of(ring);
-                policy.problem(info).ifPresent(problem -> {
+                policy.problem(ring).ifPresent(problem -> {
                     throw GuardProblemException.badRequest("key-not-acceptable", "key " + info.fingerprint() + ": " + problem);
                 });
-                rings.add((PGPPublicKeyRing) ring);
+                keysToStore.add(new Correspondent(info, OpenPgpKeys.encode(ring), publicView(ring)));
             }
-            return rings;
-        }).chain(rings -> users.find(identity.contextId(), identity.userId()).chain(user -> {
+            return keysToStore;
+        }).chain(correspondents -> users.find(identity.contextId(), identity.userId()).chain(user -> {
             if (user.isEmpty()) {
                 throw GuardProblemException.conflict("no-guard-account",
                         "create your own key first: the keyring belongs to your Guard account");
             }
             return keys.pool().withTransaction(tx -> {
                 Uni<Void> chain = Uni.createFrom().voidItem();
-                for (PGPPublicKeyRing ring : rings) {
-                    KeyInfo info = KeyInfo.of(ring);
-                    chain = chain.chain(() -> keys.upsertKeyring(tx, identity.contextId(), identity.userId(), info,
-                            OpenPgpKeys.encode(ring)));
+                for (Correspondent key : correspondents) {
+                    chain = chain.chain(() -> keys.upsertKeyring(tx, identity.contextId(), identity.userId(), key.info(),
+                            key.encoded()));
                 }
                 return chain;
-            }).map(done -> rings.stream().map(KeyService::publicView).toList());
+            }).map(done -> correspondents.stream().map(Correspondent::view).toList());
         }));
     }
 
@@ -427,16 +436,16 @@ public class KeyService {
         }
     }
 
-    private void checkUsable(KeyInfo info) {
-        policy.problem(info).ifPresent(problem -> {
-            throw GuardProblemException.badRequest("key-not-acceptable", "key " + info.fingerprint() + ": " + problem);
-        });
+    private void checkUsable(PGPKeyRing ring, KeyInfo info) {
         if (info.revoked().isPresent()) {
             throw GuardProblemException.badRequest("key-revoked", "key " + info.fingerprint() + " is revoked");
         }
         if (info.isExpired(Instant.now())) {
             throw GuardProblemException.badRequest("key-expired", "key " + info.fingerprint() + " has expired");
         }
+        policy.problem(ring).ifPresent(problem -> {
+            throw GuardProblemException.badRequest("key-not-acceptable", "key " + info.fingerprint() + ": " + problem);
+        });
     }
 
     private KeyProfile profile(String requested) {
@@ -475,7 +484,16 @@ public class KeyService {
         return e instanceof MySQLException mysql && mysql.getErrorCode() == MYSQL_DUPLICATE_KEY;
     }
 
-    static KeyView view(UserKey key) {
+    /** Views evaluate signatures (KeyInfo): on a crypto thread. */
+    private Uni<List<KeyView>> views(List<UserKey> found) {
+        return crypto.run(() -> found.stream().map(KeyService::toView).toList());
+    }
+
+    private Uni<KeyView> view(UserKey key) {
+        return crypto.run(() -> toView(key));
+    }
+
+    static KeyView toView(UserKey key) {
         KeyInfo info = KeyInfo.of(OpenPgpKeys.readPublic(key.publicKey()));
         return new KeyView(key.fingerprint(), key.keyId(), key.version(), key.algorithm(), info.userIds(), key.created(),
                 key.expires().orElse(null), key.revoked().orElse(null), key.revocationReason().orElse(null), key.current(), true,
