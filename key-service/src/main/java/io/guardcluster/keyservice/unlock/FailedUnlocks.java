@@ -68,15 +68,7 @@ public class FailedUnlocks {
 
     /** How long the user's keys stay locked, or empty if they may try. Blocking. */
     public Optional<Duration> lockedFor(int contextId, int userId) {
-        String key = key(contextId, userId);
-        State state;
-        try {
-            String value = cache.call(c -> c.getAsync(key));
-            state = value == null ? null : State.parse(value);
-        } catch (SharedCache.UnavailableException e) {
-            state = local.get(key);
-        }
-        return remaining(state);
+        return remaining(current(key(contextId, userId)));
     }
 
     /** Counts one wrong password; returns the lock duration if this failure locked the keys. Blocking. */
@@ -108,15 +100,18 @@ public class FailedUnlocks {
 
     /** How many wrong passwords remain before the lock (after {@link #recordFailure}). Blocking. */
     public int remainingAttempts(int contextId, int userId) {
-        String key = key(contextId, userId);
-        State state;
+        State state = current(key(contextId, userId));
+        return Math.max(0, config.maxFailures() - (state == null ? 0 : state.failures()));
+    }
+
+    /** The cluster's count, or this replica's own while Infinispan is unavailable; null if none. */
+    private State current(String key) {
         try {
             String value = cache.call(c -> c.getAsync(key));
-            state = value == null ? null : State.parse(value);
+            return value == null ? null : State.parse(value);
         } catch (SharedCache.UnavailableException e) {
-            state = local.get(key);
+            return local.get(key);
         }
-        return Math.max(0, config.maxFailures() - (state == null ? 0 : state.failures()));
     }
 
     /** A right password: the count starts again. Blocking. */

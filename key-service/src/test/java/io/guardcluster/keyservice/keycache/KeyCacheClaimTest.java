@@ -22,11 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.guardcluster.common.cluster.ClusterMasterKey;
 import io.guardcluster.testing.GuardStackResource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,19 +41,10 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(KeyCacheTestProfile.class)
 @QuarkusTestResource(value = GuardStackResource.class, initArgs = @ResourceArg(name = "infinispan", value = "true"))
-class KeyCacheClaimTest {
+class KeyCacheClaimTest extends KeyCacheTestSupport {
 
     private static final int CLAIM_THREADS = 12;
     private static final int WANTED_HITS = 400;
-
-    @Inject
-    KeyCache keyCache;
-    @Inject
-    CountingPoolKeyGenerator generator;
-    @Inject
-    ClusterMasterKey masterKey;
-    @Inject
-    MeterRegistry meters;
 
     @Test
     void parallelClaimsOnThreeReplicasNeverHandOutAKeyTwice() throws Exception {

@@ -14,12 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import io.guardcluster.common.cluster.ClusterMasterKey;
 import io.guardcluster.testing.GuardStackResource;
 import io.guardcluster.testing.TestCluster;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,17 +33,10 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(KeyCacheTestProfile.class)
 @QuarkusTestResource(value = GuardStackResource.class, initArgs = @ResourceArg(name = "infinispan", value = "true"))
-class KeyCacheOutageTest {
+class KeyCacheOutageTest extends KeyCacheTestSupport {
 
     private static final String DOWN = "key cache: Infinispan unavailable";
     private static final String BACK = "key cache: Infinispan is reachable again";
-
-    @Inject
-    KeyCache keyCache;
-    @Inject
-    CountingPoolKeyGenerator generator;
-    @Inject
-    ClusterMasterKey masterKey;
 
     @Test
     void claimsAnswerEmptyQuicklyWhileInfinispanIsDownAndTheRefillResumesAfterwards() throws Exception {

@@ -11,17 +11,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import jakarta.inject.Inject;
 
-import org.infinispan.client.hotrod.RemoteCache;
-import org.infinispan.client.hotrod.RemoteCacheManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.guardcluster.common.cluster.ClusterMasterKey;
 import io.guardcluster.testing.GuardStackResource;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,35 +28,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(KeyCacheTestProfile.class)
 @QuarkusTestResource(value = GuardStackResource.class, initArgs = @ResourceArg(name = "infinispan", value = "true"))
-class KeyCacheRefillTest {
-
-    @Inject
-    KeyCache keyCache;
-    @Inject
-    CountingPoolKeyGenerator generator;
-    @Inject
-    ClusterMasterKey masterKey;
-    @Inject
-    MeterRegistry meters;
-
-    static RemoteCacheManager client;
-    static RemoteCache<String, byte[]> raw;
-
-    @BeforeEach
-    void connect() {
-        if (client == null) {
-            client = Replica.client();
-            raw = Replica.rawCache(client);
-        }
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (client != null) {
-            client.stop();
-            client = null;
-        }
-    }
+class KeyCacheRefillTest extends KeyCacheTestSupport {
 
     @Test
     void fillsToExactlyTheConfiguredSizeAndNoFurther() throws InterruptedException {

@@ -13,21 +13,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import jakarta.inject.Inject;
 
-import org.infinispan.client.hotrod.RemoteCache;
-import org.infinispan.client.hotrod.RemoteCacheManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.guardcluster.common.cluster.ClusterMasterKey;
 import io.guardcluster.common.masterkey.MasterKeyFile;
 import io.guardcluster.common.seal.SealException;
 import io.guardcluster.common.seal.Sealer;
 import io.guardcluster.testing.GuardStackResource;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,35 +33,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(KeyCacheTestProfile.class)
 @QuarkusTestResource(value = GuardStackResource.class, initArgs = @ResourceArg(name = "infinispan", value = "true"))
-class KeyCacheSealingTest {
-
-    @Inject
-    KeyCache keyCache;
-    @Inject
-    CountingPoolKeyGenerator generator;
-    @Inject
-    ClusterMasterKey masterKey;
-    @Inject
-    MeterRegistry meters;
-
-    static RemoteCacheManager client;
-    static RemoteCache<String, byte[]> raw;
-
-    @BeforeEach
-    void connect() {
-        if (client == null) {
-            client = Replica.client();
-            raw = Replica.rawCache(client);
-        }
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (client != null) {
-            client.stop();
-            client = null;
-        }
-    }
+class KeyCacheSealingTest extends KeyCacheTestSupport {
 
     @Test
     void infinispanHoldsOnlySealedEntriesBoundToTheirSlot() throws Exception {
