@@ -60,6 +60,22 @@ class KeyApiTest {
     }
 
     @Test
+    void concurrentFirstKeysLeaveOneAccountWithOneKey() {
+        KeyApi api = KeyApi.fresh("racing");
+        List<java.util.concurrent.CompletableFuture<Integer>> racers = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> api.post("/api/keys", "password", "racing-password-" + i).extract().statusCode()))
+                .toList();
+        List<Integer> statuses = racers.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        // One creates the account; the others either lose the insert (409) or arrive after it and no
+        // longer bring the right password (403, and once the test's limit of 3 is reached, 423).
+        // Nothing half-written either way.
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+        assertThat(statuses).allMatch(s -> s == 201 || s == 409 || s == 403 || s == 423);
+        api.request().get("/api/keys").then().body("", hasSize(1)).body("[0].current", is(true));
+    }
+
+    @Test
     void unknownProfileOrFingerprintIsClear() {
         KeyApi api = KeyApi.fresh("unknown");
         api.post("/api/keys", "password", PASSWORD, "profile", "dsa1024").statusCode(400)
