@@ -183,7 +183,8 @@ public final class PgpPeers {
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * GnuPG with its own temporary home (short path under /tmp: gpg-agent's and dirmngr's sockets live there).
+     * GnuPG with its own temporary home (short path under /tmp: gpg-agent's and dirmngr's sockets live there), for
+     * test keys only (weak S2K count, see the constructor).
      * {@link #close()} stops the gpg-agent and dirmngr started for exactly this home ({@code gpgconf --kill all}),
      * then deletes it.
      */
@@ -196,6 +197,9 @@ public final class PgpPeers {
             try {
                 home = Files.createTempDirectory(Path.of("/tmp"), "gpg",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                // A fixed, minimal S2K count for the agent's key protection: its calibration (100 ms of hashing per
+                // protection, measured under load) made every key generation, import and export take seconds.
+                write(home, "gpg-agent.conf", "s2k-count 65536\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
