@@ -56,11 +56,10 @@ import io.guardcluster.testing.TestCluster;
 import io.guardcluster.testing.TestUsers;
 
 /**
- * Stand-in for the key API (generation/import) that is not merged yet: makes Guard users and their
- * keys with BouncyCastle and writes the rows the directory reads (guard_user, guard_key,
- * guard_key_id, guard_key_email) straight into the shared test database. Everything the directory
- * tests assume about how keys are stored lives here, so this one class can later be replaced by
- * calls to the real key API.
+ * Keys the key API cannot make, written straight into the shared test database (guard_user,
+ * guard_key, guard_key_id, guard_key_email rows): v6 keys, a revoked key that is still current,
+ * another user's key claiming someone's address, exact creation times. The HKP and WKD tests use it
+ * for those edge cases; {@link DirectoryGnuPgTest} makes its keys through the API instead.
  */
 final class DirectoryFixture {
 

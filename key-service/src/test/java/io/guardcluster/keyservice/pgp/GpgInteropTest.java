@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.guardcluster.keyservice.support.PgpPeers;
+
 /** Interop with GnuPG 2.2, both directions. One gpg home for the class. */
 class GpgInteropTest {
 

@@ -15,6 +15,8 @@ import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.guardcluster.keyservice.support.PgpPeers;
+
 /**
  * Interop with OpenPGP.js 6 (Node), both directions. Skipped, with the reason, only if npm cannot install it.
  * Each test runs one or two small Node scripts.

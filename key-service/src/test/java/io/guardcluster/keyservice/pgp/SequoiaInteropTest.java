@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.guardcluster.keyservice.support.PgpPeers;
+
 /** Interop with Sequoia 0.27 ({@code sq inspect}, {@code sqop}), both directions. */
 class SequoiaInteropTest {
 

@@ -1,4 +1,4 @@
-package io.guardcluster.keyservice.pgp;
+package io.guardcluster.keyservice.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,40 +17,64 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 
-/**
- * The real OpenPGP implementations the interop tests talk to, run as processes: GnuPG ({@code gpg}), Sequoia
- * ({@code sq}, {@code sqop}: the Stateless OpenPGP CLI) and OpenPGP.js (Node, installed from npm into
- * {@code key-service/target/interop-node} on first use). One place for process handling, so tests stay short.
- */
-final class PgpPeers {
+import io.guardcluster.keyservice.pgp.SessionKey;
 
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
+/**
+ * The real OpenPGP implementations the tests talk to, run as processes: GnuPG ({@code gpg}, also as an HKP client
+ * through its {@code dirmngr}, and {@code gpg-wks-client}), Sequoia ({@code sq}, {@code sqop}: the Stateless OpenPGP
+ * CLI) and OpenPGP.js (Node, installed from npm into {@code key-service/target/interop-node} on first use). The one
+ * place for process handling, shared by the pgp, key API and directory tests: every process is waited for with a
+ * time limit, and the daemons GnuPG starts for a home directory are stopped with it ({@link Gpg#close()}).
+ */
+public final class PgpPeers {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** Reads the processes' output: own daemon threads, never a shared pool that other work could fill. */
+    private static final Executor READERS = task -> {
+        Thread reader = new Thread(task, "pgp-peer-output");
+        reader.setDaemon(true);
+        reader.start();
+    };
 
     private PgpPeers() {
     }
 
     /** What a process did. */
-    record Result(List<String> command, int exit, byte[] stdout, String stderr) {
+    public record Result(List<String> command, int exit, byte[] stdout, String stderr) {
 
-        String out() {
+        public String out() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
 
         /** Fails the test with the command, exit code and stderr unless the process succeeded. */
-        Result ok() {
+        public Result ok() {
             assertThat(exit).as("%s failed (exit %d): %s", String.join(" ", command), exit, stderr).isZero();
             return this;
         }
+
+        @Override
+        public String toString() {
+            return String.join(" ", command) + ": exit " + exit + "\n--- stdout\n" + out() + "--- stderr\n" + stderr;
+        }
+    }
+
+    /** Runs a command without input in the current directory. */
+    public static Result run(List<String> command) {
+        return run(null, Map.of(), null, command.toArray(String[]::new));
     }
 
     /** Runs a command with {@code stdin}, waits at most {@link #TIMEOUT}; stdout and stderr are collected. */
-    static Result run(Path workDir, Map<String, String> env, byte[] stdin, String... command) {
+    public static Result run(Path workDir, Map<String, String> env, byte[] stdin, String... command) {
         ProcessBuilder builder = new ProcessBuilder(command);
         if (workDir != null) {
             builder.directory(workDir.toFile());
@@ -63,8 +87,8 @@ final class PgpPeers {
             throw new UncheckedIOException("cannot start " + command[0], e);
         }
         try {
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), READERS);
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), READERS);
             try (OutputStream in = process.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin);
@@ -76,8 +100,11 @@ final class PgpPeers {
                 process.destroyForcibly();
                 throw new AssertionError(String.join(" ", command) + " did not finish within " + TIMEOUT);
             }
-            return new Result(List.of(command), process.exitValue(), out.join(),
-                    new String(err.join(), StandardCharsets.UTF_8));
+            // A daemon the process started could hold its output open: bounded wait for the rest of the output.
+            return new Result(List.of(command), process.exitValue(), out.get(10, TimeUnit.SECONDS),
+                    new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot read the output of " + String.join(" ", command), e);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -85,7 +112,7 @@ final class PgpPeers {
         }
     }
 
-    static boolean onPath(String command) {
+    public static boolean onPath(String command) {
         try {
             return run(null, Map.of(), null, "sh", "-c", "command -v " + command).exit() == 0;
         } catch (UncheckedIOException e) {
@@ -93,11 +120,11 @@ final class PgpPeers {
         }
     }
 
-    static void assumeInstalled(String command) {
+    public static void assumeInstalled(String command) {
         Assumptions.assumeTrue(onPath(command), command + " is not installed (./guard installs the OpenPGP peers)");
     }
 
-    static Path write(Path dir, String name, byte[] content) {
+    public static Path write(Path dir, String name, byte[] content) {
         try {
             return Files.write(dir.resolve(name), content);
         } catch (IOException e) {
@@ -105,11 +132,11 @@ final class PgpPeers {
         }
     }
 
-    static Path write(Path dir, String name, String content) {
+    public static Path write(Path dir, String name, String content) {
         return write(dir, name, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] read(Path file) {
+    public static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
@@ -117,7 +144,7 @@ final class PgpPeers {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
@@ -126,6 +153,21 @@ final class PgpPeers {
         } catch (IOException ignored) {
             // best effort: temp files
         }
+    }
+
+    /** GnuPG's {@code gpg-wks-client} (not on the PATH: in GnuPG's libexec directory). */
+    public static String gpgWksClient() {
+        assumeInstalled("gpgconf");
+        String libexec = run(List.of("gpgconf", "--list-dirs", "libexecdir")).ok().out().strip();
+        Path client = Path.of(libexec, "gpg-wks-client");
+        Assumptions.assumeTrue(Files.isExecutable(client), client + " is not installed");
+        return client.toString();
+    }
+
+    /** What {@code gpg-wks-client --print-wkd-hash} says the WKD hash of {@code address} is. */
+    public static String wkdHash(String address) {
+        // "<hash> <address>"
+        return run(List.of(gpgWksClient(), "--print-wkd-hash", address)).ok().out().strip().split("\\s+")[0];
     }
 
     private static byte[] readAll(InputStream in) {
@@ -140,87 +182,137 @@ final class PgpPeers {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** GnuPG with its own temporary home (short path under /tmp: gpg-agent's socket path is limited). */
-    static final class Gpg implements AutoCloseable {
+    /**
+     * GnuPG with its own temporary home (short path under /tmp: gpg-agent's and dirmngr's sockets live there), for
+     * test keys only (weak S2K count, see the constructor).
+     * {@link #close()} stops the gpg-agent and dirmngr started for exactly this home ({@code gpgconf --kill all}),
+     * then deletes it.
+     */
+    public static final class Gpg implements AutoCloseable {
 
-        final Path home;
+        private final Path home;
 
-        Gpg() {
+        public Gpg() {
             assumeInstalled("gpg");
             try {
                 home = Files.createTempDirectory(Path.of("/tmp"), "gpg",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                // A fixed, minimal S2K count for the agent's key protection: its calibration (100 ms of hashing per
+                // protection, measured under load) made every key generation, import and export take seconds.
+                write(home, "gpg-agent.conf", "s2k-count 65536\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
-        Result gpg(byte[] stdin, String... args) {
+        public Path home() {
+            return home;
+        }
+
+        /** {@code gpg --homedir <home> --batch --no-tty --yes --trust-model always ... args}; the caller checks the exit. */
+        public Result gpg(byte[] stdin, String... args) {
             List<String> command = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--no-tty",
                     "--yes", "--trust-model", "always", "--no-auto-key-locate", "--no-auto-key-retrieve"));
             command.addAll(List.of(args));
             return run(home, Map.of(), stdin, command.toArray(String[]::new));
         }
 
-        Result importKey(byte[] key) {
+        /** gpg talking to {@code keyserver} (e.g. {@code hkp://127.0.0.1:8081}) through its dirmngr. */
+        public Result withKeyserver(String keyserver, String... args) {
+            List<String> all = new ArrayList<>(List.of("--keyserver", keyserver));
+            all.addAll(List.of(args));
+            return gpg(null, all.toArray(String[]::new));
+        }
+
+        /** {@code gpg --recv-keys} from {@code keyserver}; the caller checks the exit. */
+        public Result receiveKeys(String keyserver, String... keyIds) {
+            List<String> all = new ArrayList<>(List.of("--recv-keys"));
+            all.addAll(List.of(keyIds));
+            return withKeyserver(keyserver, all.toArray(String[]::new));
+        }
+
+        public Result importKey(byte[] key) {
             return gpg(key, "--import").ok();
         }
 
-        Result importSecretKey(byte[] key, String password) {
+        public Result importSecretKey(byte[] key, String password) {
             return gpg(key, "--pinentry-mode", "loopback", "--passphrase", password, "--import").ok();
         }
 
         /** Colon-format listing ({@code --with-colons}) of public or secret keys. */
-        String colons(boolean secret, String keyId) {
+        public String colons(boolean secret, String keyId) {
             return gpg(null, "--with-colons", "--fixed-list-mode", secret ? "--list-secret-keys" : "--list-keys", keyId)
                     .ok().out();
         }
 
+        /** The validity field of the key's {@code pub:} line: {@code r} revoked, {@code e} expired, ... */
+        public String validity(String fingerprint) {
+            String pub = colons(false, fingerprint).lines().filter(l -> l.startsWith("pub:")).findFirst()
+                    .orElseThrow(() -> new AssertionError("gpg does not list " + fingerprint));
+            return pub.split(":")[1];
+        }
+
         /** Encrypts to {@code recipient} (fingerprint), binary output. */
-        byte[] encrypt(byte[] plaintext, String recipient) {
+        public byte[] encrypt(byte[] plaintext, String recipient) {
             return gpg(plaintext, "--encrypt", "--recipient", recipient, "--output", "-").ok().stdout();
         }
 
         /** Decrypts a message with only its session key ("ALGO:HEX"); no secret key needed. */
-        byte[] decryptWithSessionKey(byte[] message, SessionKey sessionKey) {
+        public byte[] decryptWithSessionKey(byte[] message, SessionKey sessionKey) {
             return gpg(message, "--override-session-key", sessionKey.toSopString(), "--decrypt", "--output", "-")
                     .ok().stdout();
         }
 
         /** Verifies a detached signature; the status output ([GNUPG:] lines) is stdout. */
-        Result verify(byte[] signature, byte[] data) {
+        public Result verify(byte[] signature, byte[] data) {
             Path sig = write(home, "data.sig", signature);
             Path file = write(home, "data", data);
             return gpg(null, "--status-fd", "1", "--verify", sig.toString(), file.toString());
         }
 
         /** Generates a key ({@code algorithm} as gpg's quick-gen-key takes it), protected with {@code password}. */
-        String generate(String userId, String algorithm, String expiry, String password) {
+        public String generate(String userId, String algorithm, String expiry, String password) {
             gpg(null, "--pinentry-mode", "loopback", "--passphrase", password, "--quick-gen-key", userId, algorithm,
                     "default", expiry).ok();
             return fingerprint(colons(false, userId));
         }
 
-        byte[] export(String fingerprint) {
+        /**
+         * The revocation certificate gpg made when it generated the key ({@code openpgp-revocs.d}), made importable
+         * (gpg prefixes its armor header with ':' against accidental imports).
+         */
+        public byte[] revocationCertificate(String fingerprint) {
+            String stored = new String(read(home.resolve("openpgp-revocs.d").resolve(fingerprint + ".rev")),
+                    StandardCharsets.UTF_8);
+            return stored.replace(":-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+
+        public byte[] export(String fingerprint) {
             return gpg(null, "--export", fingerprint).ok().stdout();
         }
 
-        byte[] exportSecret(String fingerprint, String password) {
+        public byte[] exportArmored(String fingerprint) {
+            return gpg(null, "--armor", "--export", fingerprint).ok().stdout();
+        }
+
+        public byte[] exportSecret(String fingerprint, String password) {
             return gpg(null, "--pinentry-mode", "loopback", "--passphrase", password, "--armor", "--export-secret-keys",
                     fingerprint).ok().stdout();
         }
 
         /** Detached binary signature made by gpg with an imported secret key. */
-        byte[] sign(byte[] data, String fingerprint, String password) {
+        public byte[] sign(byte[] data, String fingerprint, String password) {
             return gpg(data, "--pinentry-mode", "loopback", "--passphrase", password, "--local-user", fingerprint,
                     "--detach-sign", "--output", "-").ok().stdout();
         }
 
-        static String fingerprint(String colons) {
+        public static String fingerprint(String colons) {
             return colons.lines().filter(l -> l.startsWith("fpr:")).map(l -> l.split(":")[9]).findFirst()
                     .orElseThrow(() -> new AssertionError("no fingerprint in " + colons));
         }
 
+        /** Stops the gpg-agent and dirmngr started for this home, then deletes it. */
         @Override
         public void close() {
             run(home, Map.of(), null, "gpgconf", "--homedir", home.toString(), "--kill", "all");
@@ -231,12 +323,12 @@ final class PgpPeers {
     // ---------------------------------------------------------------------------------------------------------
 
     /** Sequoia: {@code sq inspect} and the Stateless OpenPGP CLI {@code sqop}, working in a temporary directory. */
-    static final class Sequoia implements AutoCloseable {
+    public static final class Sequoia implements AutoCloseable {
 
-        final Path dir;
+        private final Path dir;
         private final AtomicInteger files = new AtomicInteger();
 
-        Sequoia() {
+        public Sequoia() {
             assumeInstalled("sq");
             assumeInstalled("sqop");
             try {
@@ -246,32 +338,32 @@ final class PgpPeers {
             }
         }
 
-        Path file(byte[] content) {
+        public Path file(byte[] content) {
             return write(dir, "f" + files.incrementAndGet(), content);
         }
 
-        String inspect(byte[] data) {
+        public String inspect(byte[] data) {
             return run(dir, Map.of(), null, "sq", "inspect", file(data).toString()).ok().out();
         }
 
-        byte[] encrypt(byte[] plaintext, byte[] cert) {
+        public byte[] encrypt(byte[] plaintext, byte[] cert) {
             return run(dir, Map.of(), plaintext, "sqop", "encrypt", "--no-armor", file(cert).toString()).ok().stdout();
         }
 
-        byte[] decryptWithSessionKey(byte[] message, SessionKey sessionKey) {
+        public byte[] decryptWithSessionKey(byte[] message, SessionKey sessionKey) {
             Path key = file(sessionKey.toSopString().getBytes(StandardCharsets.US_ASCII));
             return run(dir, Map.of(), message, "sqop", "decrypt", "--with-session-key", key.toString()).ok().stdout();
         }
 
-        Result verify(byte[] signature, byte[] cert, byte[] data) {
+        public Result verify(byte[] signature, byte[] cert, byte[] data) {
             return run(dir, Map.of(), data, "sqop", "verify", file(signature).toString(), file(cert).toString());
         }
 
-        byte[] generateKey(String userId) {
+        public byte[] generateKey(String userId) {
             return run(dir, Map.of(), null, "sqop", "generate-key", userId).ok().stdout();
         }
 
-        byte[] extractCert(byte[] key) {
+        public byte[] extractCert(byte[] key) {
             return run(dir, Map.of(), key, "sqop", "extract-cert").ok().stdout();
         }
 
@@ -287,16 +379,16 @@ final class PgpPeers {
      * OpenPGP.js 6 under Node. {@link #get()} installs it with npm into {@code target/interop-node} when absent and
      * skips the calling test (an assumption, with the reason) if npm cannot reach its registry.
      */
-    static final class OpenPgpJs {
+    public static final class OpenPgpJs {
 
-        static final Path HOME = Path.of("target", "interop-node").toAbsolutePath();
+        public static final Path HOME = Path.of("target", "interop-node").toAbsolutePath();
         private static OpenPgpJs instance;
         private final AtomicInteger scripts = new AtomicInteger();
 
         private OpenPgpJs() {
         }
 
-        static synchronized OpenPgpJs get() {
+        public static synchronized OpenPgpJs get() {
             assumeInstalled("node");
             assumeInstalled("npm");
             if (instance == null) {
@@ -335,7 +427,7 @@ final class PgpPeers {
          * {@code inputs}) and helpers {@code read(name)} (bytes), {@code text(name)}, {@code write(name, data)}; returns
          * that directory for the outputs.
          */
-        Path run(String body, Map<String, byte[]> inputs) {
+        public Path run(String body, Map<String, byte[]> inputs) {
             int n = scripts.incrementAndGet();
             Path dir = HOME.resolve("run-" + ProcessHandle.current().pid() + "-" + n);
             try {
