@@ -217,12 +217,12 @@ class KeyApiInteropTest {
                 "--quick-gen-key", "Carol Expired <" + address + ">", "future-default", "default", "1d").ok();
         String expired = PgpPeers.Gpg.fingerprint(gpg.colons(false, "Carol Expired <" + address + ">"));
         assertThat(gpg.validity(expired)).isEqualTo("e");
-        refusedImport(carol, secretKey(expired), GPG_KEY_PASSWORD, 400, "key-not-acceptable", "expired");
+        refusedImport(carol, secretKey(expired), GPG_KEY_PASSWORD, 400, "key-expired", "expired");
 
         String revoked = gpg.generate("Carol Revoked <" + address + ">", "future-default", "1y", GPG_KEY_PASSWORD);
         gpg.importKey(gpg.revocationCertificate(revoked));
         assertThat(gpg.validity(revoked)).isEqualTo("r");
-        refusedImport(carol, secretKey(revoked), GPG_KEY_PASSWORD, 400, "key-not-acceptable", "revoked");
+        refusedImport(carol, secretKey(revoked), GPG_KEY_PASSWORD, 400, "key-revoked", "revoked");
 
         String fine = gpg.generate("Carol Fine <" + address + ">", "future-default", "1y", GPG_KEY_PASSWORD);
         refusedImport(carol, secretKey(fine), "not the key passphrase", 400, "key-password-wrong", "keyPassword");

@@ -48,9 +48,16 @@ public class DirectoryRepository {
             + " UNION ALL SELECT " + COLUMNS + KEY_AND_OWNER + " JOIN guard_key_id i ON i.key_row = k.id"
             + " WHERE i.fingerprint = ?";
 
-    /** WKD: the current key of the user with this domain and SHA-1 of the local part (V3 columns). */
+    /**
+     * WKD: the current key of the user with this domain and SHA-1 of the local part (V3 columns). A user
+     * who revoked their current key and has no other yet gets the latest revoked key, revocation
+     * included, so WKD clients learn of the revocation instead of keeping the old key (one key only).
+     */
     static final String BY_WKD_HASH = "SELECT " + COLUMNS + KEY_AND_OWNER
-            + " WHERE u.wkd_domain = ? AND u.wkd_hash = UNHEX(?) AND k.is_current IS TRUE ORDER BY k.id";
+            + " WHERE u.wkd_domain = ? AND u.wkd_hash = UNHEX(?) AND (k.is_current IS TRUE OR (k.revoked_at IS NOT NULL"
+            + " AND NOT EXISTS (SELECT 1 FROM guard_key c WHERE c.context_id = k.context_id AND c.user_id = k.user_id"
+            + " AND c.is_current IS TRUE)))"
+            + " ORDER BY current_key DESC, k.revoked_at DESC, k.id DESC LIMIT 1";
 
     static final String DOMAIN_KNOWN = "SELECT 1 FROM guard_user WHERE wkd_domain = ? LIMIT 1";
 
