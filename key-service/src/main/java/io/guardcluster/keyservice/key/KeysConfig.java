@@ -25,7 +25,7 @@ public interface KeysConfig {
     @WithDefault("false")
     boolean noDeletePrivate();
 
-    /** Largest key upload (armored or binary). */
+    /** Largest key upload (armored or binary); also the largest key an external source (HKP, WKD) may answer with. */
     @WithDefault("1M")
     MemorySize uploadLimit();
 
