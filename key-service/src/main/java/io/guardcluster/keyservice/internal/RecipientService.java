@@ -15,7 +15,7 @@ import io.guardcluster.keyservice.pgp.OpenPgpKeys;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Finds the public keys to encrypt to for an address: Guard's own users first (their current key),
+ * Finds the public keys to encrypt to for an address: Guard's own users (and guests) first (their current key),
  * then the asking user's keyring, then the configured external sources (WKD, HKP servers; see
  * {@link ExternalKeys}), each only when the one before has no usable key. Revoked and expired keys are never
  * offered for encryption. Keys from external sources are not stored.
@@ -25,7 +25,7 @@ public class RecipientService {
 
     /** Where a recipient's key came from. */
     public enum Source {
-        /** A Guard user's current key. */
+        /** A Guard user's or guest's current key. */
         GUARD,
         /** The asking user's keyring. */
         KEYRING,

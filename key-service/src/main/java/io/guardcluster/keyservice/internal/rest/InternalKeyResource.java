@@ -18,9 +18,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
 import io.guardcluster.common.identity.CurrentIdentity;
 import io.guardcluster.common.identity.InternalIdentity;
 import io.guardcluster.common.problem.GuardProblemException;
+import io.guardcluster.keyservice.internal.GuestService;
 import io.guardcluster.keyservice.internal.RecipientService;
 import io.guardcluster.keyservice.internal.SessionKeyService;
 import io.guardcluster.keyservice.internal.SigningService;
@@ -52,6 +55,10 @@ public class InternalKeyResource {
         }
     }
 
+    /** A guest for an external address; {@code name} goes into the key's user ID ("Name &lt;address&gt;"). */
+    public record GuestRequest(String email, String name) {
+    }
+
     /** RFC 3156's type for a detached OpenPGP signature (armored or, with {@code armored=false}, binary). */
     public static final String PGP_SIGNATURE = "application/pgp-signature";
     /** The Guard password when signing (the body is the data, so the unlock travels in a header). */
@@ -64,13 +71,15 @@ public class InternalKeyResource {
     private final SessionKeyService sessionKeys;
     private final RecipientService recipients;
     private final SigningService signing;
+    private final GuestService guests;
     private final CurrentIdentity identity;
 
     InternalKeyResource(SessionKeyService sessionKeys, RecipientService recipients, SigningService signing,
-            CurrentIdentity identity) {
+            GuestService guests, CurrentIdentity identity) {
         this.sessionKeys = sessionKeys;
         this.recipients = recipients;
         this.signing = signing;
+        this.guests = guests;
         this.identity = identity;
     }
 
@@ -121,6 +130,22 @@ public class InternalKeyResource {
         return signing.sign(user, data, new Unlock(headerText(password), unlockToken), text, armored)
                 .map(signed -> Response.ok(signed.signature(), PGP_SIGNATURE)
                         .header("X-Guard-Key-Fingerprint", signed.fingerprint()).build());
+    }
+
+    /**
+     * A guest account for an external address (idempotent): 201 with the guest's key and its initial password
+     * when created, 200 with the key (and never a password) when the address already has a guest account or
+     * belongs to a Guard user. See {@link GuestService}.
+     */
+    @POST
+    @Path("/guests")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<GuestService.Guest>> guest(GuestRequest request) {
+        if (request == null || request.email() == null || request.email().isBlank()) {
+            throw GuardProblemException.badRequest("invalid-email", "send the guest's address as \"email\"");
+        }
+        return guests.create(identity.get(), request.email(), request.name())
+                .map(guest -> guest.created() ? RestResponse.status(RestResponse.Status.CREATED, guest) : RestResponse.ok(guest));
     }
 
     /**
