@@ -320,7 +320,11 @@ public class AccountService {
         }
     }
 
-    private char[] temporaryPassword() {
+    /**
+     * A random password of {@code guard.password.temporary-length} letters and digits (~5.8 bits each), for a
+     * reset or a guest's first unlock: mailed, so it must be changed before the keys are used.
+     */
+    public char[] temporaryPassword() {
         char[] password = new char[passwords.temporaryLength()];
         for (int i = 0; i < password.length; i++) {
             password[i] = TEMPORARY_ALPHABET[random.nextInt(TEMPORARY_ALPHABET.length)];

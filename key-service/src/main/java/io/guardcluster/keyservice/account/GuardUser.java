@@ -11,6 +11,16 @@ import java.util.Optional;
 public record GuardUser(int contextId, int userId, String email, Optional<String> recoveryEmail, byte[] passwordWrap,
         byte[] recovery, boolean passwordTemporary, int revision) {
 
+    /**
+     * The context of guests: external correspondents Guard holds a key for (see {@code internal.GuestService}).
+     * Groupware contexts are numbered from 1, so no real user is ever in it.
+     */
+    public static final int GUEST_CONTEXT = 0;
+
+    public boolean isGuest() {
+        return contextId == GUEST_CONTEXT;
+    }
+
     public boolean hasPassword() {
         return passwordWrap != null;
     }

@@ -8,21 +8,31 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.guardcluster.common.identity.InternalIdentity;
 import io.guardcluster.common.problem.GuardProblemException;
+import io.guardcluster.keyservice.internal.external.ExternalKeys;
 import io.guardcluster.keyservice.key.KeyringKey;
 import io.guardcluster.keyservice.key.repository.KeyRepository;
 import io.guardcluster.keyservice.pgp.OpenPgpKeys;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Finds the public keys to encrypt to for an address: Guard's own users first (their current key),
- * then the asking user's keyring. Revoked and expired keys are never offered for encryption.
+ * Finds the public keys to encrypt to for an address: Guard's own users (and guests) first (their current key),
+ * then the asking user's keyring, then the configured external sources (WKD, HKP servers; see
+ * {@link ExternalKeys}), each only when the one before has no usable key. Revoked and expired keys are never
+ * offered for encryption. Keys from external sources are not stored.
  */
 @ApplicationScoped
 public class RecipientService {
 
     /** Where a recipient's key came from. */
     public enum Source {
-        GUARD, KEYRING
+        /** A Guard user's or guest's current key. */
+        GUARD,
+        /** The asking user's keyring. */
+        KEYRING,
+        /** A configured HKP key server. */
+        HKP,
+        /** The recipient domain's Web Key Directory. */
+        WKD
     }
 
     public record RecipientKey(String fingerprint, Source source, String armored) {
@@ -32,9 +42,11 @@ public class RecipientService {
     }
 
     private final KeyRepository keys;
+    private final ExternalKeys external;
 
-    RecipientService(KeyRepository keys) {
+    RecipientService(KeyRepository keys, ExternalKeys external) {
         this.keys = keys;
+        this.external = external;
     }
 
     public Uni<Recipient> find(InternalIdentity identity, String address) {
@@ -46,10 +58,13 @@ public class RecipientService {
                         Source.GUARD, OpenPgpKeys.armor(OpenPgpKeys.readPublic(own.get().publicKey()))))));
             }
             return keys.keyringByEmail(identity.contextId(), identity.userId(), email)
-                    .map(found -> new Recipient(email, found.stream().filter(RecipientService::usable)
+                    .map(found -> found.stream().filter(RecipientService::usable)
                             .map(k -> new RecipientKey(k.fingerprint(), Source.KEYRING,
                                     OpenPgpKeys.armor(OpenPgpKeys.readPublic(k.publicKey()))))
-                            .toList()));
+                            .toList())
+                    .chain(keyring -> !keyring.isEmpty() || !external.enabled() ? Uni.createFrom().item(keyring)
+                            : external.find(email))
+                    .map(found -> new Recipient(email, found));
         });
     }
 

@@ -113,6 +113,14 @@ public class KeyService {
         }).map(views -> views.get(0));
     }
 
+    /**
+     * A new key for {@code userId}, protected under {@code secret} (which is cleared), generated on a crypto thread
+     * (from the key cache when it has a key of this profile). Stores nothing.
+     */
+    public Uni<PGPSecretKeyRing> generateProtected(KeyProtectionSecret secret, KeyProfile profile, String userId) {
+        return generateWith(secret, profile, userId);
+    }
+
     /** Generates on a crypto thread, from the key cache when it has a key of this profile. Clears the secret. */
     private Uni<PGPSecretKeyRing> generateWith(KeyProtectionSecret secret, KeyProfile profile, String userId) {
         return crypto.run(() -> {
@@ -243,13 +251,31 @@ public class KeyService {
                     return chain.chain(() -> makeCurrent || newUser.isPresent()
                             ? keys.setCurrent(tx, identity.contextId(), identity.userId(), ids.get(ids.size() - 1))
                             : ensureSomeCurrent(tx, identity, ids.get(ids.size() - 1)));
-                }).onFailure(KeyService::isDuplicate).transform(e -> GuardProblemException.conflict("key-exists",
-                        "this key (or your Guard account) already exists; list your keys to see it"))
+                }).onFailure(KeyService::isDuplicate).recoverWithUni(e -> duplicate(identity, newUser.isPresent()))
                         .chain(() -> list(identity))
                         .map(all -> {
                             List<String> fingerprints = prepared.stream().map(p -> p.info().fingerprint()).toList();
                             return all.stream().filter(v -> fingerprints.contains(v.fingerprint())).toList();
                         }));
+    }
+
+    /** Why a store hit a unique key: the key exists, or (new account) the address already has a Guard account. */
+    private Uni<Void> duplicate(InternalIdentity identity, boolean newAccount) {
+        Uni<Boolean> guest = newAccount
+                ? users.findByEmail(identity.email().toLowerCase(Locale.ROOT)).map(found -> found.filter(GuardUser::isGuest).isPresent())
+                : Uni.createFrom().item(false);
+        return guest.map(isGuest -> {
+            if (isGuest) {
+                // A guest account was created for this address before the user started Guard (mail-service
+                // should only create guests for addresses the groupware does not know). Not taken over silently:
+                // mail encrypted to the guest's key needs the guest's password.
+                throw GuardProblemException.conflict("address-held-by-guest",
+                        "your address already has a Guard guest account (mail from Guard users reached you before you "
+                                + "had Guard); ask your administrator to move it to your account");
+            }
+            throw GuardProblemException.conflict("key-exists",
+                    "this key (or your Guard account) already exists; list your keys to see it");
+        });
     }
 
     private Uni<Void> ensureSomeCurrent(SqlClient tx, InternalIdentity identity, long candidate) {
@@ -458,7 +484,8 @@ public class KeyService {
         }
     }
 
-    static String userId(String name, String email) {
+    /** "Name &lt;email&gt;", or "&lt;email&gt;" without a name; 400 for a name that does not fit in a user ID. */
+    public static String userId(String name, String email) {
         if (name == null || name.isBlank()) {
             return "<" + email + ">";
         }
@@ -480,7 +507,8 @@ public class KeyService {
         return hex;
     }
 
-    private static boolean isDuplicate(Throwable e) {
+    /** Whether a database write failed on a unique key. */
+    public static boolean isDuplicate(Throwable e) {
         return e instanceof MySQLException mysql && mysql.getErrorCode() == MYSQL_DUPLICATE_KEY;
     }
 

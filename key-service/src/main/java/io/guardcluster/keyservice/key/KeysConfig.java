@@ -25,7 +25,19 @@ public interface KeysConfig {
     @WithDefault("false")
     boolean noDeletePrivate();
 
-    /** Largest key upload (armored or binary). */
+    /** Largest key upload (armored or binary); also the largest key an external source (HKP, WKD) may answer with. */
     @WithDefault("1M")
     MemorySize uploadLimit();
+
+    /**
+     * Largest data {@code POST /api/keys/internal/sign} signs (413 beyond). The data is streamed through the hash,
+     * never held in memory. {@code quarkus.http.limits.max-body-size} must be at least this: application.properties
+     * sets it from this property, and {@code http.BodyLimits} holds every other endpoint to {@link #bodyLimit()}.
+     */
+    @WithDefault("64M")
+    MemorySize signLimit();
+
+    /** Largest request body of every endpoint but signing (they read their bodies into memory). */
+    @WithDefault("10M")
+    MemorySize bodyLimit();
 }

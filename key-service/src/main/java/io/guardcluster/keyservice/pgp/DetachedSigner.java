@@ -38,6 +38,23 @@ public final class DetachedSigner {
      */
     public static byte[] sign(InputStream data, PGPSecretKeyRing ring, char[] passphrase, boolean text, boolean armored)
             throws IOException, WrongPassphraseException {
+        Session session = open(ring, passphrase, text);
+        byte[] buffer = new byte[16 * 1024];
+        int read;
+        while ((read = data.read(buffer)) >= 0) {
+            session.update(buffer, 0, read);
+        }
+        return session.finish(armored);
+    }
+
+    /**
+     * Starts a signature to which the data is fed piece by piece ({@link Session#update}), so the caller decides
+     * where the data comes from and on which thread it is read. Unlocks the signing key now: the passphrase is not
+     * kept.
+     *
+     * @throws IllegalArgumentException if the ring has no valid signing key with secret material
+     */
+    public static Session open(PGPSecretKeyRing ring, char[] passphrase, boolean text) throws WrongPassphraseException {
         PGPSecretKey signingKey = signingKey(ring);
         PGPPrivateKey privateKey = Bc.unlock(signingKey, passphrase);
         PGPPublicKey publicKey = signingKey.getPublicKey();
@@ -48,22 +65,45 @@ public final class DetachedSigner {
             hashed.setSignatureCreationTime(true, OpenPgpKeys.signatureTime(publicKey.getCreationTime()));
             hashed.setIssuerFingerprint(false, publicKey);
             generator.setHashedSubpackets(hashed.generate());
-            byte[] buffer = new byte[16 * 1024];
-            int read;
-            while ((read = data.read(buffer)) >= 0) {
-                generator.update(buffer, 0, read);
-            }
-            PGPSignature signature = generator.generate();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (BCPGOutputStream out = new BCPGOutputStream(bytes, PacketFormat.CURRENT)) {
-                signature.encode(out);
-            }
-            if (!armored) {
-                return bytes.toByteArray();
-            }
-            return OpenPgpKeys.armor(bytes.toByteArray()).getBytes(StandardCharsets.US_ASCII);
+            return new Session(generator, publicKey);
         } catch (PGPException e) {
-            throw new IOException("cannot sign with key " + Bc.keyId(publicKey.getKeyID()), e);
+            throw new IllegalStateException("cannot sign with key " + Bc.keyId(publicKey.getKeyID()), e);
+        }
+    }
+
+    /**
+     * One signature in the making: hashes what {@link #update} gets (a text signature canonicalises line endings
+     * across calls), then {@link #finish} signs. Not thread-safe; use it from one thread at a time.
+     */
+    public static final class Session {
+
+        private final PGPSignatureGenerator generator;
+        private final PGPPublicKey publicKey;
+
+        private Session(PGPSignatureGenerator generator, PGPPublicKey publicKey) {
+            this.generator = generator;
+            this.publicKey = publicKey;
+        }
+
+        public void update(byte[] data, int offset, int length) {
+            generator.update(data, offset, length);
+        }
+
+        /** The detached signature over everything given to {@link #update}; armored without headers, or binary. */
+        public byte[] finish(boolean armored) throws IOException {
+            try {
+                PGPSignature signature = generator.generate();
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try (BCPGOutputStream out = new BCPGOutputStream(bytes, PacketFormat.CURRENT)) {
+                    signature.encode(out);
+                }
+                if (!armored) {
+                    return bytes.toByteArray();
+                }
+                return OpenPgpKeys.armor(bytes.toByteArray()).getBytes(StandardCharsets.US_ASCII);
+            } catch (PGPException e) {
+                throw new IOException("cannot sign with key " + Bc.keyId(publicKey.getKeyID()), e);
+            }
         }
     }
 

@@ -24,8 +24,12 @@ public class DirectoryRepository {
 
     private static final String COLUMNS = "k.id, k.fingerprint, k.public_key, (k.is_current IS TRUE) AS current_key,"
             + " (k.revoked_at IS NOT NULL) AS revoked, u.email";
+    /**
+     * Keys with their owners, guests (context 0, V4) left out: their keys stand in for people without one, and
+     * the directory must not tell anyone whom Guard users write to.
+     */
     private static final String KEY_AND_OWNER = " FROM guard_key k JOIN guard_user u"
-            + " ON u.context_id = k.context_id AND u.user_id = k.user_id";
+            + " ON u.context_id = k.context_id AND u.user_id = k.user_id AND u.context_id <> 0";
 
     /**
      * For an address: the current key of the user whose primary address it is, then that user's
@@ -59,7 +63,7 @@ public class DirectoryRepository {
             + " AND c.is_current IS TRUE)))"
             + " ORDER BY current_key DESC, k.revoked_at DESC, k.id DESC LIMIT 1";
 
-    static final String DOMAIN_KNOWN = "SELECT 1 FROM guard_user WHERE wkd_domain = ? LIMIT 1";
+    static final String DOMAIN_KNOWN = "SELECT 1 FROM guard_user WHERE wkd_domain = ? AND context_id <> 0 LIMIT 1";
 
     private final Pool pool;
 

@@ -1,20 +1,34 @@
 package io.guardcluster.keyservice.internal.rest;
 
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import io.guardcluster.common.identity.CurrentIdentity;
+import io.guardcluster.common.identity.InternalIdentity;
 import io.guardcluster.common.problem.GuardProblemException;
+import io.guardcluster.keyservice.internal.GuestService;
 import io.guardcluster.keyservice.internal.RecipientService;
 import io.guardcluster.keyservice.internal.SessionKeyService;
+import io.guardcluster.keyservice.internal.SigningService;
 import io.guardcluster.keyservice.unlock.Unlock;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,15 +55,31 @@ public class InternalKeyResource {
         }
     }
 
+    /** A guest for an external address; {@code name} goes into the key's user ID ("Name &lt;address&gt;"). */
+    public record GuestRequest(String email, String name) {
+    }
+
+    /** RFC 3156's type for a detached OpenPGP signature (armored or, with {@code armored=false}, binary). */
+    public static final String PGP_SIGNATURE = "application/pgp-signature";
+    /** The Guard password when signing (the body is the data, so the unlock travels in a header). */
+    public static final String PASSWORD_HEADER = "X-Guard-Password";
+    /** An unlock token when signing. */
+    public static final String UNLOCK_TOKEN_HEADER = "X-Guard-Unlock-Token";
+
     private static final int MAX_PACKETS_BASE64 = 64 * 1024;
 
     private final SessionKeyService sessionKeys;
     private final RecipientService recipients;
+    private final SigningService signing;
+    private final GuestService guests;
     private final CurrentIdentity identity;
 
-    InternalKeyResource(SessionKeyService sessionKeys, RecipientService recipients, CurrentIdentity identity) {
+    InternalKeyResource(SessionKeyService sessionKeys, RecipientService recipients, SigningService signing,
+            GuestService guests, CurrentIdentity identity) {
         this.sessionKeys = sessionKeys;
         this.recipients = recipients;
+        this.signing = signing;
+        this.guests = guests;
         this.identity = identity;
     }
 
@@ -80,5 +110,58 @@ public class InternalKeyResource {
     @Path("/recipients")
     public Uni<RecipientService.Recipient> recipient(@QueryParam("email") String email) {
         return recipients.find(identity.get(), email);
+    }
+
+    /**
+     * A detached signature over the request body with the user's current key. The body is the data itself (any
+     * content type), so the unlock comes in {@value #PASSWORD_HEADER} or {@value #UNLOCK_TOKEN_HEADER}. Blocking
+     * on purpose: Quarkus REST then hands the method a stream over the arriving body instead of buffering it, and
+     * {@link SigningService} hashes it on a worker thread as it arrives.
+     */
+    @POST
+    @Path("/sign")
+    @Blocking
+    @Consumes(MediaType.WILDCARD)
+    @Produces({ PGP_SIGNATURE, MediaType.APPLICATION_JSON })
+    public Uni<Response> sign(InputStream data, @QueryParam("text") @DefaultValue("false") boolean text,
+            @QueryParam("armored") @DefaultValue("true") boolean armored, @HeaderParam(PASSWORD_HEADER) String password,
+            @HeaderParam(UNLOCK_TOKEN_HEADER) String unlockToken) {
+        InternalIdentity user = identity.get();
+        return signing.sign(user, data, new Unlock(headerText(password), unlockToken), text, armored)
+                .map(signed -> Response.ok(signed.signature(), PGP_SIGNATURE)
+                        .header("X-Guard-Key-Fingerprint", signed.fingerprint()).build());
+    }
+
+    /**
+     * A guest account for an external address (idempotent): 201 with the guest's key and its initial password
+     * when created, 200 with the key (and never a password) when the address already has a guest account or
+     * belongs to a Guard user. See {@link GuestService}.
+     */
+    @POST
+    @Path("/guests")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<GuestService.Guest>> guest(GuestRequest request) {
+        if (request == null || request.email() == null || request.email().isBlank()) {
+            throw GuardProblemException.badRequest("invalid-email", "send the guest's address as \"email\"");
+        }
+        return guests.create(identity.get(), request.email(), request.name())
+                .map(guest -> guest.created() ? RestResponse.status(RestResponse.Status.CREATED, guest) : RestResponse.ok(guest));
+    }
+
+    /**
+     * Header values arrive as ISO-8859-1 characters, one per byte. A password with non-ASCII characters is sent as
+     * its UTF-8 bytes: decode those; anything that is not valid UTF-8 stays as it came.
+     */
+    static String headerText(String value) {
+        if (value == null || value.chars().allMatch(c -> c < 0x80)) {
+            return value;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException e) {
+            return value;
+        }
     }
 }
