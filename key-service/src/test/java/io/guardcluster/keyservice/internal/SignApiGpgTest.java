@@ -1,4 +1,4 @@
-package io.guardcluster.keyservice.pgp;
+package io.guardcluster.keyservice.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 import io.guardcluster.keyservice.support.KeyApi;
+import io.guardcluster.keyservice.support.PgpPeers;
 import io.guardcluster.testing.GuardStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -14,7 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Signatures from {@code POST /api/keys/internal/sign} as GnuPG sees them: binary and armored, binary and text
- * mode, for an ed25519 and an RSA user key. Here (not in internal/) because it uses {@link PgpPeers}.
+ * mode, for an ed25519 and an RSA user key.
  */
 @QuarkusTest
 @QuarkusTestResource(value = GuardStackResource.class, initArgs = @ResourceArg(name = "infinispan", value = "true"))
