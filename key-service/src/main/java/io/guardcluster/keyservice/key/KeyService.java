@@ -249,13 +249,16 @@ public class KeyService {
                                 key.publicKey(), key.secretKey(), key.verifiedEmails()).invoke(ids::add).replaceWithVoid());
                     }
                     return chain.chain(() -> makeCurrent || newUser.isPresent()
-                            ? keys.setCurrent(tx, identity.contextId(), identity.userId(), ids.get(ids.size() - 1))
+                            ? keys.setCurrent(tx, identity.contextId(), identity.userId(), ids.get(ids.size() - 1)).replaceWith(true)
                             : ensureSomeCurrent(tx, identity, ids.get(ids.size() - 1)));
-                }).onFailure(KeyService::isDuplicate).recoverWithUni(e -> duplicate(identity, newUser.isPresent()))
-                        .chain(() -> list(identity))
-                        .map(all -> {
-                            List<String> fingerprints = prepared.stream().map(p -> p.info().fingerprint()).toList();
-                            return all.stream().filter(v -> fingerprints.contains(v.fingerprint())).toList();
+                }).onFailure(KeyService::isDuplicate).recoverWithUni(e -> duplicate(identity, newUser.isPresent()).replaceWith(false))
+                        // The answer comes from what was just stored: no second query, no second evaluation.
+                        .map(lastIsCurrent -> {
+                            List<KeyView> views = new ArrayList<>();
+                            for (int i = 0; i < prepared.size(); i++) {
+                                views.add(view(prepared.get(i).info(), lastIsCurrent && i == prepared.size() - 1, true));
+                            }
+                            return views;
                         }));
     }
 
@@ -278,10 +281,11 @@ public class KeyService {
         });
     }
 
-    private Uni<Void> ensureSomeCurrent(SqlClient tx, InternalIdentity identity, long candidate) {
+    /** Makes {@code candidate} current if the user has no current key; true if it did. */
+    private Uni<Boolean> ensureSomeCurrent(SqlClient tx, InternalIdentity identity, long candidate) {
         return keys.current(identity.contextId(), identity.userId())
-                .chain(current -> current.isPresent() ? Uni.createFrom().voidItem()
-                        : keys.setCurrent(tx, identity.contextId(), identity.userId(), candidate));
+                .chain(current -> current.isPresent() ? Uni.createFrom().item(false)
+                        : keys.setCurrent(tx, identity.contextId(), identity.userId(), candidate).replaceWith(true));
     }
 
     public Uni<String> exportPublic(InternalIdentity identity, String fingerprint) {
@@ -529,9 +533,12 @@ public class KeyService {
     }
 
     static KeyView publicView(PGPKeyRing ring) {
-        KeyInfo info = KeyInfo.of(ring);
+        return view(KeyInfo.of(ring), false, false);
+    }
+
+    private static KeyView view(KeyInfo info, boolean current, boolean hasPrivateKey) {
         return new KeyView(info.fingerprint(), info.keyId(), info.version(), info.algorithm(), info.userIds(), info.created(),
-                info.expires().orElse(null), info.revoked().orElse(null), info.revocationReason().orElse(null), false, false,
-                info.canEncrypt(), info.canSign());
+                info.expires().orElse(null), info.revoked().orElse(null), info.revocationReason().orElse(null), current,
+                hasPrivateKey, info.canEncrypt(), info.canSign());
     }
 }
