@@ -42,6 +42,14 @@ public interface KeyCacheConfig {
     Duration refillInterval();
 
     /**
+     * After serving a claim, how long this replica leaves its generator idle while the pool still
+     * holds a quarter of its keys, so that a burst of new users is answered from the pool instead of
+     * competing with RSA generation for the CPU. 0 refills at once.
+     */
+    @WithDefault("2s")
+    Duration refillQuietPeriod();
+
+    /**
      * Threads this replica generates keys on. Generation is CPU-heavy (RSA: 0.3–2 s per key), so
      * this bounds how much CPU refilling takes from request handling.
      */

@@ -96,7 +96,13 @@ final class KeyPool {
 
     /** What one replica's pool does; {@link #of(KeyCacheConfig)} for the application's. */
     record Settings(List<String> profiles, int size, Duration refillInterval, int generatorThreads,
-            Duration leaseLifetime, Duration operationTimeout) {
+            Duration leaseLifetime, Duration operationTimeout, Duration refillQuietPeriod) {
+
+        /** Without yielding to claims (refill whenever a slot is empty). */
+        Settings(List<String> profiles, int size, Duration refillInterval, int generatorThreads, Duration leaseLifetime,
+                Duration operationTimeout) {
+            this(profiles, size, refillInterval, generatorThreads, leaseLifetime, operationTimeout, Duration.ZERO);
+        }
 
         Settings {
             profiles = List.copyOf(profiles);
@@ -112,11 +118,12 @@ final class KeyPool {
             require(operationTimeout.toMillis() > 0, "guard.key-cache.operation-timeout must be positive");
             require(leaseLifetime.compareTo(operationTimeout.multipliedBy(4)) > 0,
                     "guard.key-cache.lease-lifetime must be well above guard.key-cache.operation-timeout");
+            require(!refillQuietPeriod.isNegative(), "guard.key-cache.refill-quiet-period must not be negative");
         }
 
         static Settings of(KeyCacheConfig config) {
             return new Settings(config.profiles(), config.size(), config.refillInterval(), config.generatorThreads(),
-                    config.leaseLifetime(), config.operationTimeout());
+                    config.leaseLifetime(), config.operationTimeout(), config.refillQuietPeriod());
         }
 
         private static void require(boolean condition, String message) {
@@ -130,6 +137,8 @@ final class KeyPool {
     static final Duration RECREATE_AFTER = Duration.ofSeconds(10);
 
     private final Settings settings;
+    /** When this replica last served a claim (see {@link #yieldToClaims}). */
+    private volatile long lastClaimNanos = System.nanoTime() - Duration.ofDays(1).toNanos();
     private final Supplier<RemoteCacheManager> cacheManager;
     private final Supplier<Sealer> sealer;
     private final PoolKeyGenerator generator;
@@ -205,6 +214,7 @@ final class KeyPool {
             meters.unavailable.increment();
             return Optional.empty();
         }
+        lastClaimNanos = System.nanoTime();
         long deadline = System.nanoTime() + timeoutNanos;
         int size = settings.size();
         int start = ThreadLocalRandom.current().nextInt(size);
@@ -331,10 +341,14 @@ final class KeyPool {
         meters.pooled.set(present.size());
         int size = settings.size();
         int start = ThreadLocalRandom.current().nextInt(size);
+        int filled = present.size();
         for (int i = 0; i < size && !stopped; i++) {
             int slot = (start + i) % size;
             if (present.containsKey(PoolEntries.slotKey(profile, slot))) {
                 continue;
+            }
+            if (yieldToClaims(filled, size)) {
+                return; // a later pass fills the rest
             }
             // Take a lease only when a generator thread is free: a lease is held while generating, never while queued.
             generatorPermits.acquire();
@@ -358,6 +372,18 @@ final class KeyPool {
                 }
             }
         }
+    }
+
+    /**
+     * Whether to leave the generator idle for now: this replica served a claim within the quiet period
+     * and the pool still holds a quarter of its keys. Generating an RSA key takes a whole core for up
+     * to seconds; during a burst of new users that core is better spent answering them from the pool
+     * (on 2 cores a running generator triples provisioning latency). Below the low-water mark the pool
+     * refills regardless, so a long burst does not drain it.
+     */
+    private boolean yieldToClaims(int filled, int size) {
+        long quiet = settings.refillQuietPeriod().toNanos();
+        return quiet > 0 && filled * 4 > size && System.nanoTime() - lastClaimNanos < quiet;
     }
 
     /**

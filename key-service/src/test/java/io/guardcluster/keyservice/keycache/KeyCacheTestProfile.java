@@ -32,7 +32,9 @@ public class KeyCacheTestProfile implements QuarkusTestProfile {
                 "guard.key-cache.refill-interval", REFILL_MILLIS + "ms",
                 "guard.key-cache.generator-threads", "2",
                 "guard.key-cache.lease-lifetime", LEASE_MILLIS + "ms",
-                "guard.key-cache.operation-timeout", TIMEOUT_MILLIS + "ms");
+                "guard.key-cache.operation-timeout", TIMEOUT_MILLIS + "ms",
+                // These tests refill while claiming; yielding to claims has its own test (KeyCacheYieldTest).
+                "guard.key-cache.refill-quiet-period", "0s");
     }
 
     @Override

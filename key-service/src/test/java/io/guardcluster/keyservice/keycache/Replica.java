@@ -44,6 +44,11 @@ final class Replica implements AutoCloseable {
         return new Replica(settings(profile, size, refill), sealer, generateMillis, true);
     }
 
+    /** A refilling replica with settings of the test's own. */
+    static Replica refilling(KeyPool.Settings settings, Supplier<Sealer> sealer) {
+        return new Replica(settings, sealer, 0, true);
+    }
+
     /** A replica that only claims (never generates). */
     static Replica claimOnly(String profile, int size, Supplier<Sealer> sealer) {
         return new Replica(settings(profile, size, Duration.ofSeconds(1)), sealer, 0, false);
