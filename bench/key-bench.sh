@@ -20,6 +20,7 @@
 #   BENCH_USERS            bench users the provisioning requests rotate over (40)
 #   BENCH_SECONDS          measured seconds per throughput run (5); BENCH_WARMUP: warm-up seconds of the in-process runs (4)
 #   BENCH_GPG_SECONDS      measured seconds per gpg loop (5)
+#   BENCH_SERVICE_WARMUP   seconds of requests that warm each key-service up while the pool fills (10)
 #   BENCH_POOL_FILL_TIMEOUT  the longest to wait for the pool to fill (300 s; then it measures anyway and says so)
 #   BENCH_IDLE_WAIT        the longest to wait for a quieter machine before measuring (30 s)
 #   BENCH_KEEP             set: keep the temporary directory (logs of the services, KeyBench, gpg) after a good run
@@ -42,6 +43,7 @@ USERS="${BENCH_USERS:-40}"
 RUN_SECONDS="${BENCH_SECONDS:-5}"
 WARMUP="${BENCH_WARMUP:-4}"
 GPG_SECONDS="${BENCH_GPG_SECONDS:-5}"
+SERVICE_WARMUP="${BENCH_SERVICE_WARMUP:-10}"
 POOL_FILL_TIMEOUT="${BENCH_POOL_FILL_TIMEOUT:-300}"
 IDLE_WAIT="${BENCH_IDLE_WAIT:-30}"
 DATE="$(date +%F)"
@@ -445,9 +447,14 @@ STARTED_PIDS+=("$KS_WARM_PID")
 POOL_T0=$SECONDS
 wait_http "http://127.0.0.1:$KS_WARM_PORT/q/health/ready" 200 90 || { tail -30 "$WORK/ks-warm.log" >&2; die "warm key-service not ready"; }
 
-log "setting up $USERS bench users (Guard password, first key, unlock token) and the session-key user"
-kb setup --url "http://127.0.0.1:$KS0" --master "$MASTER" --users "$USERS" --dir "$KEYS" --email "$SK_EMAIL" \
-  --state "$WORK/users.properties" >/dev/null
+# Everything before the measurements runs while the pool fills, and warms both key-services up (JIT) on the measured
+# paths: a fresh JVM would otherwise put its compilation into the first phase's figures.
+log "setting up $USERS bench users + 8 for warm-ups (Guard password, first key, unlock token) and the session-key user"
+kb setup --url "http://127.0.0.1:$KS_WARM_PORT" --master "$MASTER" --users "$USERS" --warmup-users 8 --dir "$KEYS" \
+  --email "$SK_EMAIL" --state "$WORK/users.properties" >/dev/null
+for url in "http://127.0.0.1:$KS_WARM_PORT" "http://127.0.0.1:$KS0"; do
+  kb warmup --url "$url" --master "$MASTER" --state "$WORK/users.properties" --dir "$KEYS" --seconds "$SERVICE_WARMUP" >/dev/null
+done
 
 pool_size() {
   # awk reads everything (an early exit would make curl fail with a broken pipe)
@@ -491,7 +498,7 @@ phase_end provision-empty
 log "provisioning: $ED_SAMPLES x ed25519"
 phase_begin
 kb provision --url "$KSC" --master "$MASTER" --state "$WORK/users.properties" --profile ed25519 --label ed25519 \
-  --samples "$ED_SAMPLES" --warmup-samples 20 --user-offset 13
+  --samples "$ED_SAMPLES" --warmup-samples 5 --user-offset 13
 phase_end provision-ed25519
 
 log "unlock over HTTP: POST /api/keys/unlock"

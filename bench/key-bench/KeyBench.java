@@ -66,6 +66,7 @@ import io.smallrye.config.WithDefault;
  * prepare  --dir D --email E          keys as key-service generates them (unprotected copies, for gpg and the import)
  * local    --dir D --out F ...        Argon2id unwraps/s, SessionKeyDecryptor.decrypt ops/s (1 thread, all cores)
  * setup    --url U --master M ...     bench users with a Guard password and an unlock token each
+ * warmup   --url U --seconds S ...   JIT warm-up of a key-service on the measured paths (warm-up users only)
  * provision --url U --profile P ...   POST /api/keys latency, one request at a time
  * unlock-http / session-http          POST /api/keys/unlock and /api/keys/internal/session-keys, 1 and N clients
  * report   --out F --md R             the Markdown report
@@ -105,6 +106,7 @@ public final class KeyBench {
             case "local" -> bench.local();
             case "setup" -> bench.setup();
             case "provision" -> bench.provision();
+            case "warmup" -> bench.warmup();
             case "unlock-http" -> bench.unlockHttp();
             case "session-http" -> bench.sessionHttp();
             case "report" -> Report.write(Path.of(opts.get("out")), Path.of(opts.get("md")));
@@ -456,10 +458,20 @@ public final class KeyBench {
         return m;
     }
 
+    /** The users the measured requests rotate over. */
     private List<User> users(Properties state) {
+        return users(state, 0, Integer.parseInt(state.getProperty("users")));
+    }
+
+    /** Users only warm-ups use, so that the measured users' key lists stay short. */
+    private List<User> warmupUsers(Properties state) {
+        int first = Integer.parseInt(state.getProperty("users"));
+        return users(state, first, first + Integer.parseInt(state.getProperty("warmup-users")));
+    }
+
+    private List<User> users(Properties state, int from, int to) {
         List<User> users = new ArrayList<>();
-        int n = Integer.parseInt(state.getProperty("users"));
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             users.add(new User(Integer.parseInt(state.getProperty("user." + i + ".id")), state.getProperty("user." + i + ".email"),
                     state.getProperty("user." + i + ".password"), state.getProperty("user." + i + ".token")));
         }
@@ -489,10 +501,12 @@ public final class KeyBench {
     void setup() throws Exception {
         Client c = new Client();
         int count = intOpt("users", 40);
+        int warmupUsers = intOpt("warmup-users", 8);
         Path dir = Path.of(opt("dir"));
         Properties state = new Properties();
         state.setProperty("users", Integer.toString(count));
-        for (int i = 0; i < count; i++) {
+        state.setProperty("warmup-users", Integer.toString(warmupUsers));
+        for (int i = 0; i < count + warmupUsers; i++) {
             int id = FIRST_USER + 1 + i;
             User u = new User(id, "kb-user-" + id + "@example.com", "bench-password-" + id, null);
             c.expect(201, u, "POST", "/api/keys", body("password", u.password(), "profile", "ed25519"));
@@ -516,8 +530,8 @@ public final class KeyBench {
             state.store(w, "key-bench users (throw-away stack)");
         }
         result("setup.unlock_503", unlock503.get());
-        log("%d users with a Guard password and an unlock token; session-key user %d with both keys imported", count,
-                sk.userId());
+        log("%d users (+ %d for warm-ups) with a Guard password and an unlock token; session-key user %d with both keys imported",
+                count, warmupUsers, sk.userId());
     }
 
     // ----------------------------------------------------------------------------------------------- provision
@@ -576,9 +590,8 @@ public final class KeyBench {
         int offset = intOpt("user-offset", 0);
         String prefix = "prov." + label;
 
-        for (int i = 0; i < 30; i++) {
-            c.expect(200, users.get(i % users.size()), "GET", "/api/keys", null);
-        }
+        // Warms this client JVM (and tops up the service's JIT) on the paths every sample takes, with other users.
+        warmLoop(c, warmupUsers(state), null, secondsOpt("warmup-seconds", 3));
         AtomicInteger next = new AtomicInteger(offset);
         for (int i = 0; i < warmupSamples; i++) {
             User u = users.get(next.getAndIncrement() % users.size());
@@ -607,6 +620,17 @@ public final class KeyBench {
         result(prefix + ".profile", profile);
         stats(prefix, s);
         stats(prefix + ".list", Stats.of(list, samples));
+        // In order: the pool empties as the run goes on (claims outpace the refill), which the halves show.
+        StringBuilder series = new StringBuilder();
+        for (long v : lat) {
+            series.append(series.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.1f", v / 1e6));
+        }
+        result(prefix + ".series_ms", series);
+        int half = samples / 2;
+        if (half > 0) {
+            stats(prefix + ".first_half", Stats.of(lat, half));
+            stats(prefix + ".second_half", Stats.of(Arrays.copyOfRange(lat, half, samples), samples - half));
+        }
         String p = "profile=\"" + profile + "\"";
         for (String kind : List.of("hit", "miss", "unavailable")) {
             result(prefix + ".claims_" + kind, (long) (metric(after, "guard_key_cache_claims_total", p, "result=\"" + kind + "\"")
@@ -623,6 +647,49 @@ public final class KeyBench {
             // Micrometer's max: the largest in its recent window (2 min), i.e. of this run and the warm-up.
             result(prefix + ".server_max_ms", metric(after, "guard_keys_provisioning_seconds_max", p) * 1000);
         }
+    }
+
+    /**
+     * Warms a key-service up (JIT) on the paths the measurements take: identity check, key list, Ed25519 provisioning
+     * with an unlock token, and (with {@code dir}) session-key decryption of both messages; warm-up users only.
+     */
+    void warmup() throws Exception {
+        Client c = new Client();
+        Properties state = loadState();
+        double seconds = secondsOpt("seconds", 10);
+        log("warming up %s for %.0f s", opt("url"), seconds);
+        int n = warmLoop(c, warmupUsers(state), opts.containsKey("dir") ? Path.of(opt("dir")) : null, seconds);
+        log("warm-up: %d requests", n);
+    }
+
+    private int warmLoop(Client c, List<User> users, Path dir, double seconds) throws Exception {
+        List<Map<String, Object>> sessionKeys = new ArrayList<>();
+        User sk = null;
+        if (dir != null) {
+            Properties state = loadState();
+            sk = sessionUser(state);
+            for (String alg : List.of("x25519", "rsa3072")) {
+                sessionKeys.add(body("encryptedSessionKeys", Base64.getEncoder().encodeToString(
+                        Files.readAllBytes(dir.resolve(alg + ".msg"))), "unlockToken", sk.token()));
+            }
+        }
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int n = 0;
+        for (int i = 0; System.nanoTime() < end; i++) {
+            User u = users.get(i % users.size());
+            c.expect(200, u, "GET", "/api/keys/version", null);
+            c.expect(200, u, "GET", "/api/keys", null);
+            n += 2;
+            if (i % 4 == 0) {
+                c.expect(201, u, "POST", "/api/keys", body("unlockToken", u.token(), "profile", "ed25519", "makeCurrent", false));
+                n++;
+            }
+            for (Map<String, Object> b : sessionKeys) {
+                c.expect(200, sk, "POST", "/api/keys/internal/session-keys", b);
+                n++;
+            }
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------------------------------- unlock, HTTP
@@ -766,10 +833,12 @@ public final class KeyBench {
             line("key-service's own `guard.keys.provisioning` timer (pool claim or generation, then certification: two RSA or");
             line("EdDSA self-signatures and S2K protection; no HTTP, token unlock or database); its max is Micrometer's (recent");
             line("window, warm-up included). `GET /api/keys` (identity check + one small query) was sent right before each");
-            line("sample as the same user: the floor of any authenticated request at that moment. During the warm run every");
-            line("claim makes the replica refill the pool in the");
-            line("background (%s generator thread), so RSA generation competes with the requests for the %d cores, as it", s("config.pool_generators"), n);
-            line("would in production during a burst of new users.");
+            line("sample as the same user: the floor of any authenticated request at that moment.");
+            line("");
+            line("During the warm run every claim makes the replica refill the pool in the background (%s generator thread),",
+                    s("config.pool_generators"));
+            line("so RSA key generation competes with the requests for the %d cores, as it would in production during a burst", n);
+            line("of new users; the refill (~1 key/s here) cannot keep up with back-to-back claims, so the pool drains.");
             line("");
             if (has("local.certify.rsa3072.t1.p50_ms")) {
                 line("In-process floor of the crypto part (measured later in the same run, %s phase, one thread): decoding a pooled",
@@ -780,6 +849,17 @@ public final class KeyBench {
                 line("+ encoding min %s, p50 %s. The rest of a warm provisioning is HTTP, the token unlock, the pool claim (Infinispan)",
                         ms(d("local.certify.ed25519.t1.min_ms")), ms(d("local.certify.ed25519.t1.p50_ms")));
                 line("and the database (transaction + list query).");
+                line("");
+            }
+            if (has("prov.warm.first_half.p50_ms")) {
+                line("The warm run in halves (the pool empties as it goes: %s → %s keys; a claim removes slot after slot from a",
+                        s("prov.warm.pool_before"), s("prov.warm.pool_after"));
+                line("random start until one holds a key, so the emptier the pool, the more Infinispan round trips): first %s samples",
+                        s("prov.warm.first_half.n"));
+                line("p50 %s, p90 %s, max %s; last %s samples p50 %s, p90 %s, max %s. Every sample, in order (ms): %s.",
+                        ms(d("prov.warm.first_half.p50_ms")), ms(d("prov.warm.first_half.p90_ms")),
+                        ms(d("prov.warm.first_half.max_ms")), s("prov.warm.second_half.n"), ms(d("prov.warm.second_half.p50_ms")),
+                        ms(d("prov.warm.second_half.p90_ms")), ms(d("prov.warm.second_half.max_ms")), s("prov.warm.series_ms"));
                 line("");
             }
             double warmP99 = d("prov.warm.p99_ms");
