@@ -177,9 +177,14 @@ compile_bench() {
 }
 
 # KeyBench MODE [--opt value]...: the Java half; its figures go to $PROPS, its chatter to the terminal.
+# The in-process mode runs with a pre-touched heap: on this kind of VM a JVM that does not pre-touch runs Argon2 at
+# either ~20 or ~45 ms per hash for its whole life, at random (7 of 16 plain JVMs were slow, 0 of 5 pre-touched:
+# see PERFORMANCE.md), which would make the in-process figures a coin toss.
 kb() {
   local mode=$1; shift
-  "$JAVA_HOME/bin/java" -Xmx512m -cp "$KB_CP" KeyBench "$mode" "$@" --out "$PROPS" 2>>"$WORK/kb.stderr" \
+  local jvm=(-Xmx512m)
+  [[ "$mode" == local ]] && jvm=(-Xms512m -Xmx512m -XX:+AlwaysPreTouch)
+  "$JAVA_HOME/bin/java" "${jvm[@]}" -cp "$KB_CP" KeyBench "$mode" "$@" --out "$PROPS" 2>>"$WORK/kb.stderr" \
     || { tail -30 "$WORK/kb.stderr" >&2; die "KeyBench $mode failed"; }
 }
 
@@ -452,9 +457,10 @@ wait_http "http://127.0.0.1:$KS_WARM_PORT/q/health/ready" 200 90 || { tail -30 "
 log "setting up $USERS bench users + 8 for warm-ups (Guard password, first key, unlock token) and the session-key user"
 kb setup --url "http://127.0.0.1:$KS_WARM_PORT" --master "$MASTER" --users "$USERS" --warmup-users 8 --dir "$KEYS" \
   --email "$SK_EMAIL" --state "$WORK/users.properties" >/dev/null
-for url in "http://127.0.0.1:$KS_WARM_PORT" "http://127.0.0.1:$KS0"; do
-  kb warmup --url "$url" --master "$MASTER" --state "$WORK/users.properties" --dir "$KEYS" --seconds "$SERVICE_WARMUP" >/dev/null
-done
+kb warmup --url "http://127.0.0.1:$KS_WARM_PORT" --master "$MASTER" --state "$WORK/users.properties" --dir "$KEYS" \
+  --seconds "$SERVICE_WARMUP" --rsa 10 >/dev/null
+kb warmup --url "http://127.0.0.1:$KS0" --master "$MASTER" --state "$WORK/users.properties" --dir "$KEYS" \
+  --seconds "$SERVICE_WARMUP" >/dev/null
 
 pool_size() {
   # awk reads everything (an early exit would make curl fail with a broken pipe)

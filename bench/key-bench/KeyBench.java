@@ -66,7 +66,8 @@ import io.smallrye.config.WithDefault;
  * prepare  --dir D --email E          keys as key-service generates them (unprotected copies, for gpg and the import)
  * local    --dir D --out F ...        Argon2id unwraps/s, SessionKeyDecryptor.decrypt ops/s (1 thread, all cores)
  * setup    --url U --master M ...     bench users with a Guard password and an unlock token each
- * warmup   --url U --seconds S ...   JIT warm-up of a key-service on the measured paths (warm-up users only)
+ * warmup   --url U --seconds S ...   JIT warm-up of a key-service on the measured paths (warm-up users only;
+ *                                     --rsa N: also N RSA-3072 provisions)
  * provision --url U --profile P ...   POST /api/keys latency, one request at a time
  * unlock-http / session-http          POST /api/keys/unlock and /api/keys/internal/session-keys, 1 and N clients
  * report   --out F --md R             the Markdown report
@@ -658,7 +659,14 @@ public final class KeyBench {
         Properties state = loadState();
         double seconds = secondsOpt("seconds", 10);
         log("warming up %s for %.0f s", opt("url"), seconds);
-        int n = warmLoop(c, warmupUsers(state), opts.containsKey("dir") ? Path.of(opt("dir")) : null, seconds);
+        List<User> users = warmupUsers(state);
+        // RSA provisioning: a pooled key-service claims from the pool (refilled before the measurement), so the claim,
+        // RSA certification and storing paths are compiled too, not only the Ed25519 ones.
+        for (int i = 0; i < intOpt("rsa", 0); i++) {
+            User u = users.get(i % users.size());
+            c.expect(201, u, "POST", "/api/keys", body("unlockToken", u.token(), "profile", "rsa3072", "makeCurrent", false));
+        }
+        int n = warmLoop(c, users, opts.containsKey("dir") ? Path.of(opt("dir")) : null, seconds);
         log("warm-up: %d requests", n);
     }
 
@@ -884,6 +892,10 @@ public final class KeyBench {
             line("so every run unprotects the key: gpg-agent's S2K (iterated+salted SHA-1, %s octets, the count the agent", s("gpg.agent.s2k_count"));
             line("calibrated on this machine) + CBC decryption of the key. \"net\" subtracts the same decryption with an unprotected key");
             line("(same process start, same agent round-trips, same ECDH), leaving the passphrase's cost.");
+            line("");
+            line("The in-process runs use a JVM with a pre-touched heap (`-Xms512m -Xmx512m -XX:+AlwaysPreTouch`): without it, a JVM");
+            line("on this VM computes Argon2 at either ~20 or ~45 ms per hash for its whole life, at random; the services run");
+            line("without it, so the HTTP row may show either mode.");
             line("");
             line("| what | 1 thread / process: ops/s | min | p50 | p99 | %d threads / processes: ops/s | p50 | other processes' CPU |", n);
             line("|---|---:|---:|---:|---:|---:|---:|---:|");
