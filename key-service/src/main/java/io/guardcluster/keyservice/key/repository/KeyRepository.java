@@ -115,13 +115,11 @@ public class KeyRepository {
 
     /** Makes {@code id} the user's only current key (or none, with a negative id). */
     public Uni<Void> setCurrent(SqlClient client, int contextId, int userId, long id) {
-        Uni<?> clear = client.preparedQuery("UPDATE guard_key SET is_current = NULL WHERE context_id = ? AND user_id = ?")
-                .execute(Tuple.of(contextId, userId));
-        if (id < 0) {
-            return clear.replaceWithVoid();
-        }
-        return clear.chain(() -> client.preparedQuery("UPDATE guard_key SET is_current = TRUE WHERE id = ?")
-                .execute(Tuple.of(id))).replaceWithVoid();
+        // One statement (one round trip inside the transaction). InnoDB checks the unique index row by row, so the
+        // ORDER BY clears the old current row before it marks the new one.
+        return client.preparedQuery("UPDATE guard_key SET is_current = IF(id = ?, TRUE, NULL) "
+                + "WHERE context_id = ? AND user_id = ? ORDER BY id = ?")
+                .execute(Tuple.of(id, contextId, userId, id)).replaceWithVoid();
     }
 
     public Uni<Boolean> delete(SqlClient client, long id) {
@@ -168,17 +166,28 @@ public class KeyRepository {
                 .execute(Tuple.of(contextId, userId, fingerprint)).map(r -> r.rowCount() == 1);
     }
 
+    /** The key's index rows: one multi-row INSERT per table (round trips inside the transaction are what it costs). */
     private Uni<Void> index(SqlClient client, long id, KeyInfo info, List<String> verifiedEmails) {
+        List<String> keyIds = info.allKeyIds().stream().distinct().toList();
+        List<String> emails = verifiedEmails.stream().distinct().toList();
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String keyId : info.allKeyIds().stream().distinct().toList()) {
-            chain = chain.chain(() -> client.preparedQuery("INSERT INTO guard_key_id (key_id, fingerprint, key_row) "
-                    + "VALUES (?, ?, ?)").execute(Tuple.of(keyId, info.fingerprint(), id)).replaceWithVoid());
+        if (!keyIds.isEmpty()) {
+            Tuple values = Tuple.tuple();
+            keyIds.forEach(keyId -> values.addString(keyId).addString(info.fingerprint()).addLong(id));
+            chain = chain.chain(() -> client.preparedQuery("INSERT INTO guard_key_id (key_id, fingerprint, key_row) VALUES "
+                    + rows(keyIds.size(), "(?, ?, ?)")).execute(values).replaceWithVoid());
         }
-        for (String email : verifiedEmails.stream().distinct().toList()) {
-            chain = chain.chain(() -> client.preparedQuery("INSERT INTO guard_key_email (email, key_row) VALUES (?, ?)")
-                    .execute(Tuple.of(email, id)).replaceWithVoid());
+        if (!emails.isEmpty()) {
+            Tuple values = Tuple.tuple();
+            emails.forEach(email -> values.addString(email).addLong(id));
+            chain = chain.chain(() -> client.preparedQuery("INSERT INTO guard_key_email (email, key_row) VALUES "
+                    + rows(emails.size(), "(?, ?)")).execute(values).replaceWithVoid());
         }
         return chain;
+    }
+
+    private static String rows(int n, String row) {
+        return String.join(", ", java.util.Collections.nCopies(n, row));
     }
 
     /**
