@@ -14,9 +14,9 @@
 # Knobs (environment):
 #   BENCH_BASE_PORT        base port of the local stack (default: a free one from 21000..39900, other engineers'
 #                          stacks may run on this machine); the benchmark's warm key-service: base+985
-#   BENCH_POOL_SIZE        key cache size for the warm run (60)
+#   BENCH_POOL_SIZE        key cache size for the warm run (140: the warm run then leaves it above a quarter)
 #   BENCH_POOL_GENERATORS  generator threads of the warm key-service (1, the default of guard.key-cache)
-#   BENCH_WARM_SAMPLES / BENCH_COLD_SAMPLES / BENCH_ED25519_SAMPLES   provisioning samples (50 / 30 / 100)
+#   BENCH_WARM_SAMPLES / BENCH_COLD_SAMPLES / BENCH_ED25519_SAMPLES   provisioning samples (100 / 30 / 100)
 #   BENCH_USERS            bench users the provisioning requests rotate over (40)
 #   BENCH_SECONDS          measured seconds per throughput run (5); BENCH_WARMUP: warm-up seconds of the in-process runs (4)
 #   BENCH_GPG_SECONDS      measured seconds per gpg loop (5)
@@ -34,9 +34,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE="${BENCH_BASE_PORT:-}"
-POOL_SIZE="${BENCH_POOL_SIZE:-60}"
+POOL_SIZE="${BENCH_POOL_SIZE:-140}"
 POOL_GENERATORS="${BENCH_POOL_GENERATORS:-1}"
-WARM_SAMPLES="${BENCH_WARM_SAMPLES:-50}"
+WARM_SAMPLES="${BENCH_WARM_SAMPLES:-100}"
 COLD_SAMPLES="${BENCH_COLD_SAMPLES:-30}"
 ED_SAMPLES="${BENCH_ED25519_SAMPLES:-100}"
 USERS="${BENCH_USERS:-40}"
@@ -48,7 +48,7 @@ POOL_FILL_TIMEOUT="${BENCH_POOL_FILL_TIMEOUT:-300}"
 IDLE_WAIT="${BENCH_IDLE_WAIT:-30}"
 DATE="$(date +%F)"
 RESULTS="${BENCH_RESULTS:-$ROOT/bench/results/key-$DATE.md}"
-WARM_WARMUP_SAMPLES=3
+WARM_WARMUP_SAMPLES=5
 
 SK_EMAIL="kb-session-keys@example.com"
 
@@ -381,6 +381,7 @@ prop machine.gpg "$(gpg --version | sed -n 1p)"
 prop machine.libgcrypt "$(gpg --version | sed -n 2p)"
 prop machine.load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 prop config.pool_size "$POOL_SIZE"
+prop config.warm_warmup_claims "$WARM_WARMUP_SAMPLES"
 prop config.pool_generators "$POOL_GENERATORS"
 prop config.local_warmup "$WARMUP"
 prop setup.users "$USERS"
@@ -458,7 +459,7 @@ log "setting up $USERS bench users + 8 for warm-ups (Guard password, first key, 
 kb setup --url "http://127.0.0.1:$KS_WARM_PORT" --master "$MASTER" --users "$USERS" --warmup-users 8 --dir "$KEYS" \
   --email "$SK_EMAIL" --state "$WORK/users.properties" >/dev/null
 kb warmup --url "http://127.0.0.1:$KS_WARM_PORT" --master "$MASTER" --state "$WORK/users.properties" --dir "$KEYS" \
-  --seconds "$SERVICE_WARMUP" --rsa 10 >/dev/null
+  --seconds "$SERVICE_WARMUP" --rsa 30 >/dev/null
 kb warmup --url "http://127.0.0.1:$KS0" --master "$MASTER" --state "$WORK/users.properties" --dir "$KEYS" \
   --seconds "$SERVICE_WARMUP" >/dev/null
 
