@@ -21,6 +21,8 @@
 #   BENCH_SECONDS          measured seconds per throughput run (5); BENCH_WARMUP: warm-up seconds of the in-process runs (4)
 #   BENCH_GPG_SECONDS      measured seconds per gpg loop (5)
 #   BENCH_SERVICE_WARMUP   seconds of requests that warm each key-service up while the pool fills (10)
+#   BENCH_INLINE_WARMUP    RSA-2048 keys the pooled key-service generates inline first, warming up (JIT) the
+#                          certification and storing paths the warm run measures (150)
 #   BENCH_POOL_FILL_TIMEOUT  the longest to wait for the pool to fill (300 s; then it measures anyway and says so)
 #   BENCH_IDLE_WAIT        the longest to wait for a quieter machine before measuring (30 s)
 #   BENCH_KEEP             set: keep the temporary directory (logs of the services, KeyBench, gpg) after a good run
@@ -44,6 +46,7 @@ RUN_SECONDS="${BENCH_SECONDS:-5}"
 WARMUP="${BENCH_WARMUP:-4}"
 GPG_SECONDS="${BENCH_GPG_SECONDS:-5}"
 SERVICE_WARMUP="${BENCH_SERVICE_WARMUP:-10}"
+INLINE_WARMUP="${BENCH_INLINE_WARMUP:-150}"
 POOL_FILL_TIMEOUT="${BENCH_POOL_FILL_TIMEOUT:-300}"
 IDLE_WAIT="${BENCH_IDLE_WAIT:-30}"
 DATE="$(date +%F)"
@@ -382,6 +385,7 @@ prop machine.libgcrypt "$(gpg --version | sed -n 2p)"
 prop machine.load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 prop config.pool_size "$POOL_SIZE"
 prop config.warm_warmup_claims "$WARM_WARMUP_SAMPLES"
+prop config.inline_warmup "$INLINE_WARMUP"
 prop config.pool_generators "$POOL_GENERATORS"
 prop config.local_warmup "$WARMUP"
 prop setup.users "$USERS"
@@ -459,7 +463,7 @@ log "setting up $USERS bench users + 8 for warm-ups (Guard password, first key, 
 kb setup --url "http://127.0.0.1:$KS_WARM_PORT" --master "$MASTER" --users "$USERS" --warmup-users 8 --dir "$KEYS" \
   --email "$SK_EMAIL" --state "$WORK/users.properties" >/dev/null
 kb warmup --url "http://127.0.0.1:$KS_WARM_PORT" --master "$MASTER" --state "$WORK/users.properties" --dir "$KEYS" \
-  --seconds "$SERVICE_WARMUP" --rsa 30 >/dev/null
+  --seconds "$SERVICE_WARMUP" --rsa 30 --rsa-inline "$INLINE_WARMUP" >/dev/null
 kb warmup --url "http://127.0.0.1:$KS0" --master "$MASTER" --state "$WORK/users.properties" --dir "$KEYS" \
   --seconds "$SERVICE_WARMUP" >/dev/null
 
