@@ -15,6 +15,10 @@
 #   BENCH_THREADS / BENCH_CONNECTIONS   wrk's -t / -c for the saturation runs       (2 / 32)
 #   BENCH_LIGHT_DURATION  seconds of the light-load runs (1 connection); 0 skips    (10)
 #   BENCH_RESULTS     where the Markdown result goes     (bench/results/gateway-<date>.md)
+#   BENCH_PATH        the public request (a path under /pks/ that key-service answers with its 404)
+#   BENCH_GATEWAY_OPTS  extra JVM options for the benchmark's gateway
+#   BENCH_GATEWAY_APP   another gateway build (a quarkus-app directory) for the benchmark's gateway,
+#                       e.g. an older commit's, to compare builds in one run of the same stack
 #   JAVA_HOME         a JDK >= 21 (else the newest one under /usr/lib/jvm)
 #
 # It starts the local stack (guard up --replicas 2) in a private state directory, the groupware
@@ -43,7 +47,13 @@ HAPROXY_PORT=$((BASE + 991))
 GATEWAY_OPTS="${BENCH_GATEWAY_OPTS:-}"
 HAPROXY_STATS_PORT=$((BASE + 992))
 
-PATH_PUBLIC='/pks/lookup?op=get&search=nobody%40example.com'
+# A path under the public /pks/ route that key-service answers with its own ~130-byte problem+json 404,
+# without touching the database: the proxies' cost is what is measured. (Since the HKP directory
+# (fda287b), /pks/lookup?op=get&search=... is a MariaDB query per request, which caps even the direct
+# run at ~20 k req/s on 2 cores and would measure MariaDB instead; the earlier runs' request, before
+# the directory existed, got exactly this 404.)
+PATH_PUBLIC="${BENCH_PATH:-/pks/gateway-bench}"
+GATEWAY_APP_ALT="${BENCH_GATEWAY_APP:-}"
 AFFINITY='JSESSIONID=bench-affinity-0001'
 
 WORK="$(mktemp -d /tmp/gateway-bench.XXXXXX)"
@@ -152,6 +162,12 @@ snapshot_build() {
   cp -a "$ROOT/servers/target" "$APP/servers/"
   cp -a "$CLI_JAR" "$APP/cli/target/"
   CLI_JAR="$APP/cli/target/$(basename "$CLI_JAR")"
+  GATEWAY_APP="$APP/gateway/target/quarkus-app"
+  if [[ -n "$GATEWAY_APP_ALT" ]]; then
+    [[ -f "$GATEWAY_APP_ALT/quarkus-run.jar" ]] || die "BENCH_GATEWAY_APP=$GATEWAY_APP_ALT has no quarkus-run.jar"
+    cp -a "$GATEWAY_APP_ALT" "$WORK/gateway-alt"
+    GATEWAY_APP="$WORK/gateway-alt"
+  fi
 }
 
 # The CLI jar directly, as ./guard does after its checks: ./guard would rebuild whenever any source is
@@ -314,7 +330,7 @@ env -i PATH="$PATH" HOME="${HOME:-/root}" "${GW_ENV[@]}" \
   GUARD_GATEWAY_BACKEND_URL="$EMU/appsuite/api" \
   GUARD_GATEWAY_RATE_LIMIT_DIRECTORY_PER_ADDRESS=0 \
   "$JAVA_HOME/bin/java" -Xmx512m -XX:+ExitOnOutOfMemoryError "-Xlog:gc:file=$WORK/gateway-gc.log" $GATEWAY_OPTS \
-  -jar "$APP/gateway/target/quarkus-app/quarkus-run.jar" \
+  -jar "$GATEWAY_APP/quarkus-run.jar" \
   >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 STARTED_PIDS+=("$GW_PID")
@@ -546,6 +562,7 @@ mkdir -p "$(dirname "$RESULTS")"
   echo "the backend was asked; failovers \"response\" happen when wrk closes connections with requests in flight at the"
   echo "end of a run): ${GW_METRICS:-none}. Gateway GC (-Xmx512m): ${GW_GC:-?}."
   [[ -z "$GATEWAY_OPTS" ]] || echo "The gateway ran with the extra JVM options \`$GATEWAY_OPTS\`."
+  [[ -z "$GATEWAY_APP_ALT" ]] || echo "The benchmark's gateway was the build in \`$GATEWAY_APP_ALT\` (BENCH_GATEWAY_APP), not the work tree's."
   echo
   echo "## Machine"
   echo

@@ -217,6 +217,35 @@ class GatewayIT {
     }
 
     @Test
+    @Order(8)
+    void aWebSocketUpgradeIsNoWayAroundTheSessionCheck() throws Exception {
+        // Vert.x' proxy tunnels upgrades past its interceptors; the gateway turns that off.
+        assertThat(raw("GET /api/keys/version HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"))
+                .startsWith("HTTP/1.1 401").contains("session-required");
+    }
+
+    @Test
+    @Order(9)
+    void requestsAreCountedPerRouteServiceAndStatusClass() throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(requestCount(metrics, "/api/keys/", "key-service", "2xx")).isPositive();
+        assertThat(requestCount(metrics, "/api/keys/", "key-service", "4xx")).isPositive(); // the 401s
+        assertThat(requestCount(metrics, "/api/mail/", "mail-service", "2xx")).isPositive();
+        assertThat(requestCount(metrics, "/pks/", "key-service", "4xx")).isGreaterThanOrEqualTo(3); // the 429s
+        assertThat(requestCount(metrics, "none", "none", "4xx")).isPositive(); // the gateway's own 404
+        assertThat(metrics).contains("guard_gateway_requests_seconds_sum{route=\"/api/keys/\"")
+                .doesNotContain("http_server_requests_seconds");
+    }
+
+    private static double requestCount(String metrics, String route, String service, String status) {
+        Matcher m = Pattern.compile("(?m)^guard_gateway_requests_seconds_count\\{route=\"" + Pattern.quote(route)
+                + "\",service=\"" + Pattern.quote(service) + "\",status=\"" + status + "\"} (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
     @Order(10)
     void aSessionStaysOnOneReplicaAndSessionsSpreadOverAll() throws Exception {
         Map<GroupwareSession, Integer> placement = placeSessions(24);

@@ -3,10 +3,7 @@ package io.guardcluster.gateway.proxy;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 
@@ -30,12 +27,12 @@ import io.guardcluster.gateway.upstream.Replica;
 import io.guardcluster.gateway.upstream.ReplicaSet;
 import io.guardcluster.gateway.upstream.Upstreams;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -53,6 +50,7 @@ import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyOptions;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 
@@ -78,13 +76,28 @@ import io.vertx.httpproxy.ProxyResponse;
 public class GatewayProxy {
 
     private static final Logger LOG = Logger.getLogger(GatewayProxy.class);
-    private static final String ROUTE = "guard.route";
-    private static final String TRIED = "guard.tried";
-    private static final String USER = "guard.user";
+    /** The one attachment of a request's {@link ProxyContext}: an {@link Exchange}. */
+    private static final String EXCHANGE = "guard.exchange";
     private static final String AFFINITY_COOKIE = "JSESSIONID";
     private static final Set<HttpMethod> CONTENT_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.PUT, HttpMethod.DELETE);
+    // Header names and constant values as AsciiStrings: hashed and encoded once, not per response.
+    private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+    private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+    private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+    private static final CharSequence IDENTITY_HEADER = HttpHeaders.createOptimized(InternalIdentityCodec.HEADER);
+    private static final CharSequence X_CONTENT_TYPE_OPTIONS = HttpHeaders.createOptimized("X-Content-Type-Options");
+    private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+    private static final CharSequence X_FRAME_OPTIONS = HttpHeaders.createOptimized("X-Frame-Options");
+    private static final CharSequence DENY = HttpHeaders.createOptimized("DENY");
+    private static final CharSequence REFERRER_POLICY = HttpHeaders.createOptimized("Referrer-Policy");
+    private static final CharSequence NO_REFERRER = HttpHeaders.createOptimized("no-referrer");
+    private static final CharSequence CONTENT_SECURITY_POLICY = HttpHeaders.createOptimized("Content-Security-Policy");
+    private static final CharSequence CSP_NONE = HttpHeaders.createOptimized("default-src 'none'; frame-ancestors 'none'");
+    private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+    private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
+    private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
 
     private final GatewayConfig config;
     private final Upstreams upstreams;
@@ -92,6 +105,7 @@ public class GatewayProxy {
     private final ClusterMasterKey masterKey;
     private final Vertx vertx;
     private final MeterRegistry meters;
+    private final RequestMetrics requestMetrics;
     private final RouteTable routes = RouteTable.DEFAULT;
     private final RateLimiter limiter = new RateLimiter(System::nanoTime);
     /**
@@ -99,7 +113,12 @@ public class GatewayProxy {
      * a request on loop A a connection owned by loop B, which costs two thread hand-offs per request
      * (the benchmark profile showed it). Per loop, a request stays on its thread end to end.
      */
-    private final Map<Thread, HttpProxy> proxies = new ConcurrentHashMap<>();
+    private final FastThreadLocal<Loop> loops = new FastThreadLocal<>() {
+        @Override
+        protected Loop initialValue() {
+            return new Loop();
+        }
+    };
     private final List<HttpClient> clients = new CopyOnWriteArrayList<>();
 
     GatewayProxy(GatewayConfig config, Upstreams upstreams, SessionAuthenticator sessions, ClusterMasterKey masterKey,
@@ -110,6 +129,7 @@ public class GatewayProxy {
         this.masterKey = masterKey;
         this.vertx = vertx;
         this.meters = meters;
+        this.requestMetrics = new RequestMetrics(meters, routes.routes());
     }
 
     /** Installs the proxy in front of everything but the gateway's own {@code /q/*} endpoints. */
@@ -121,15 +141,6 @@ public class GatewayProxy {
         clients.forEach(HttpClient::close);
     }
 
-    private HttpProxy proxyForThisEventLoop() {
-        return proxies.computeIfAbsent(Thread.currentThread(), thread -> {
-            HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                    .setKeepAlive(true).setMaxPoolSize(128).setConnectTimeout(1000).setTcpNoDelay(true));
-            clients.add(client);
-            return HttpProxy.reverseProxy(client).origin(ctx -> origin(ctx, client)).addInterceptor(new Interceptor());
-        });
-    }
-
     private void route(RoutingContext rc) {
         HttpServerRequest request = rc.request();
         String path = request.path();
@@ -137,104 +148,204 @@ public class GatewayProxy {
             rc.next();
             return;
         }
-        Optional<Route> route = routes.match(path);
-        if (route.isEmpty()) {
+        long start = System.nanoTime();
+        Route route = routes.find(path);
+        if (route == null) {
             respond(request.response(), problem(404, "http-404", "Not Found", "no resource at this path", path));
+            requestMetrics.of(null).completed(404, start);
             return;
         }
         if (!path.equals(rc.normalizedPath())) {
             // '..', '//' or encoded dots could reach a path of another service behind a matching prefix.
             respond(request.response(), problem(400, "non-canonical-path", "Bad request",
                     "the request path is not in canonical form", null));
+            requestMetrics.of(route).completed(400, start);
             return;
         }
         request.pause();
-        proxyForThisEventLoop().handle(request);
+        loops.get().handle(request, route, start);
     }
 
-    private final class Interceptor implements ProxyInterceptor {
+    /** What the proxy knows about one request: its route, user, the replicas tried so far. */
+    private static final class Exchange {
+        final Route route;
+        final RequestMetrics.PerRoute metrics;
+        final long start;
+        GroupwareUser user;
+        /** The first replica tried, and all of them once there is a second (rare: failover). */
+        private Replica first;
+        private Set<Replica> tried;
+
+        Exchange(Route route, RequestMetrics.PerRoute metrics, long start) {
+            this.route = route;
+            this.metrics = metrics;
+            this.start = start;
+        }
+
+        Set<Replica> tried() {
+            return tried != null ? tried : first == null ? Set.of() : Set.of(first);
+        }
+
+        void tried(Replica replica) {
+            if (first == null) {
+                first = replica;
+            } else {
+                if (tried == null) {
+                    tried = new HashSet<>();
+                    tried.add(first);
+                }
+                tried.add(replica);
+            }
+        }
+    }
+
+    /**
+     * One event loop's upstream client and proxy. Everything here runs on that loop's thread only,
+     * so the hand-over of a routed request to the interceptor needs no synchronisation.
+     */
+    private final class Loop implements ProxyInterceptor {
+        private final HttpClient client;
+        private final HttpProxy proxy;
+        private HttpServerRequest routedRequest;
+        private Route routedTo;
+        private long routedAt;
+
+        Loop() {
+            client = vertx.createHttpClient(new HttpClientOptions()
+                    .setKeepAlive(true).setMaxPoolSize(128).setConnectTimeout(1000).setTcpNoDelay(true));
+            clients.add(client);
+            // No WebSocket tunnelling: it would bypass the interceptor (authentication, identity
+            // stripping). An upgrade request is proxied as a plain request without its hop-by-hop headers.
+            proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client)
+                    .origin(ctx -> origin(ctx, client)).addInterceptor(this);
+        }
+
+        void handle(HttpServerRequest request, Route route, long start) {
+            // The proxy calls handleProxyRequest synchronously from handle(): hand the route over
+            // instead of matching the path again.
+            routedRequest = request;
+            routedTo = route;
+            routedAt = start;
+            try {
+                proxy.handle(request);
+            } finally {
+                routedRequest = null;
+                routedTo = null;
+            }
+        }
 
         @Override
         public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
-            ProxyRequest request = ctx.request();
-            HttpServerRequest incoming = request.proxiedRequest();
-            Route route = routes.match(incoming.path()).orElseThrow();
-            ctx.set(ROUTE, route);
-            ctx.set(TRIED, new HashSet<Replica>());
-
-            MultiMap headers = request.headers();
-            headers.remove(InternalIdentityCodec.HEADER);
-            String clientAddress = clientAddress(incoming);
-            headers.set("X-Forwarded-For", clientAddress);
-            headers.set("X-Forwarded-Proto", incoming.scheme());
-            // The upstream sees the replica's address in Host; WKD's direct method needs the mail
-            // domain the client asked for.
-            headers.set("X-Forwarded-Host", forwardedHost(incoming));
-
-            Body body = request.getBody();
-            long length = body == null ? 0 : body.length();
-            if (length > config.maxRequestSize().asLongValue()) {
-                return reject(ctx, problem(413, "request-too-large", "Content too large",
-                        "the request body exceeds the limit of " + config.maxRequestSize().asLongValue() + " bytes", incoming.path()))
-                        .map(r -> {
-                            // Do not read a gigabyte we refused: close the connection instead.
-                            r.putHeader(HttpHeaders.CONNECTION, "close");
-                            return r;
-                        });
-            }
-            if (!hasBody(incoming)) {
-                // No body: the request can be sent again to another replica if the first one fails.
-                request.setBody(null);
-            } else if (length < 0) {
-                if (incoming.version() == HttpVersion.HTTP_2) {
-                    // HTTP/2 has no chunked encoding; without this marker the proxy would send the
-                    // upstream (HTTP/1.1) request neither chunked nor with a length, i.e. empty.
-                    incoming.headers().set(HttpHeaders.TRANSFER_ENCODING, "chunked");
+            HttpServerRequest incoming = ctx.request().proxiedRequest();
+            Exchange exchange;
+            if (incoming == routedRequest) {
+                exchange = new Exchange(routedTo, requestMetrics.of(routedTo), routedAt);
+            } else {
+                Route route = routes.find(incoming.path());
+                if (route == null) {
+                    return reject(ctx, problem(404, "http-404", "Not Found", "no resource at this path", incoming.path()));
                 }
-                request.setBody(Body.body(new LimitedReadStream(body.stream(), config.maxRequestSize().asLongValue()), -1));
+                exchange = new Exchange(route, requestMetrics.of(route), System.nanoTime());
             }
-
-            long wait = switch (route.limit()) {
-                case DIRECTORY -> limiter.acquire("directory:" + clientAddress, config.rateLimit().directoryPerAddress());
-                case UNLOCK -> limiter.acquire("unlock:addr:" + clientAddress, config.rateLimit().unlockPerAddress());
-                case NONE -> 0;
-            };
-            if (wait > 0) {
-                return tooManyRequests(ctx, wait);
-            }
-            if (route.open()) {
-                return forward(ctx);
-            }
-            return sessions.authenticate(incoming).compose(user -> {
-                if (user.isEmpty()) {
-                    meters.counter("guard.gateway.rejected", "reason", "no-session").increment();
-                    return reject(ctx, problem(401, "session-required", "Unauthorized",
-                            "this request carries no valid groupware session: sign in first", incoming.path()));
-                }
-                if (route.limit() == Route.RateLimited.UNLOCK) {
-                    long userWait = limiter.acquire("unlock:user:" + user.get().contextId() + "/" + user.get().userId(),
-                            config.rateLimit().unlockPerUser());
-                    if (userWait > 0) {
-                        return tooManyRequests(ctx, userWait);
-                    }
-                }
-                ctx.set(USER, user.get());
-                return forward(ctx);
-            }, err -> reject(ctx, problem(503, "groupware-unavailable", "Service unavailable",
-                    "the groupware backend cannot confirm the session right now; try again shortly", incoming.path())));
+            ctx.set(EXCHANGE, exchange);
+            return proxyRequest(ctx, exchange);
         }
 
         @Override
         public Future<Void> handleProxyResponse(ProxyContext ctx) {
-            Route route = ctx.get(ROUTE, Route.class);
-            secure(ctx.response().headers(), route == null || !route.open());
-            return ctx.sendResponse();
+            Exchange exchange = ctx.get(EXCHANGE, Exchange.class);
+            ProxyResponse response = ctx.response();
+            secure(response.headers(), exchange == null || !exchange.route.open());
+            Future<Void> sent = ctx.sendResponse();
+            if (exchange != null) {
+                int status = response.getStatusCode();
+                sent.onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        exchange.metrics.completed(status, exchange.start);
+                    } else {
+                        exchange.metrics.aborted(exchange.start);
+                    }
+                });
+            }
+            return sent;
         }
     }
 
-    private Future<ProxyResponse> forward(ProxyContext ctx) {
+    private Future<ProxyResponse> proxyRequest(ProxyContext ctx, Exchange exchange) {
+        ProxyRequest request = ctx.request();
+        HttpServerRequest incoming = request.proxiedRequest();
+        Route route = exchange.route;
+
+        MultiMap headers = request.headers();
+        headers.remove(IDENTITY_HEADER);
+        String clientAddress = clientAddress(incoming);
+        headers.set(X_FORWARDED_FOR, clientAddress);
+        headers.set(X_FORWARDED_PROTO, incoming.isSSL() ? HTTPS : HTTP);
+        // The upstream sees the replica's address in Host; WKD's direct method needs the mail
+        // domain the client asked for.
+        headers.set(X_FORWARDED_HOST, forwardedHost(incoming));
+
+        Body body = request.getBody();
+        long length = body == null ? 0 : body.length();
+        if (length > config.maxRequestSize().asLongValue()) {
+            return reject(ctx, problem(413, "request-too-large", "Content too large",
+                    "the request body exceeds the limit of " + config.maxRequestSize().asLongValue() + " bytes", incoming.path()))
+                    .map(r -> {
+                        // Do not read a gigabyte we refused: close the connection instead.
+                        r.putHeader(HttpHeaders.CONNECTION, "close");
+                        return r;
+                    });
+        }
+        if (!hasBody(incoming)) {
+            // No body: the request can be sent again to another replica if the first one fails.
+            request.setBody(null);
+        } else if (length < 0) {
+            if (incoming.version() == HttpVersion.HTTP_2) {
+                // HTTP/2 has no chunked encoding; without this marker the proxy would send the
+                // upstream (HTTP/1.1) request neither chunked nor with a length, i.e. empty.
+                incoming.headers().set(HttpHeaders.TRANSFER_ENCODING, "chunked");
+            }
+            request.setBody(Body.body(new LimitedReadStream(body.stream(), config.maxRequestSize().asLongValue()), -1));
+        }
+
+        long wait = switch (route.limit()) {
+            case DIRECTORY -> rateLimit("directory:", clientAddress, config.rateLimit().directoryPerAddress());
+            case UNLOCK -> rateLimit("unlock:addr:", clientAddress, config.rateLimit().unlockPerAddress());
+            case NONE -> 0;
+        };
+        if (wait > 0) {
+            return tooManyRequests(ctx, wait);
+        }
+        if (route.open()) {
+            return forward(ctx, exchange);
+        }
+        return sessions.authenticate(incoming).compose(user -> {
+            if (user.isEmpty()) {
+                meters.counter("guard.gateway.rejected", "reason", "no-session").increment();
+                return reject(ctx, problem(401, "session-required", "Unauthorized",
+                        "this request carries no valid groupware session: sign in first", incoming.path()));
+            }
+            if (route.limit() == Route.RateLimited.UNLOCK) {
+                long userWait = rateLimit("unlock:user:", user.get().contextId() + "/" + user.get().userId(),
+                        config.rateLimit().unlockPerUser());
+                if (userWait > 0) {
+                    return tooManyRequests(ctx, userWait);
+                }
+            }
+            exchange.user = user.get();
+            return forward(ctx, exchange);
+        }, err -> reject(ctx, problem(503, "groupware-unavailable", "Service unavailable",
+                "the groupware backend cannot confirm the session right now; try again shortly", incoming.path())));
+    }
+
+    /** The limiter's wait for {@code kind + key}; the key is only built when the limit is on. */
+    private long rateLimit(String kind, String key, int perMinute) {
+        return perMinute <= 0 ? 0 : limiter.acquire(kind + key, perMinute);
+    }
+
+    private Future<ProxyResponse> forward(ProxyContext ctx, Exchange exchange) {
         return ctx.sendRequest().recover(first -> {
-            Route route = ctx.get(ROUTE, Route.class);
+            Route route = exchange.route;
             if (first instanceof NoReplicaException || ctx.request().getBody() != null
                     || !IDEMPOTENT.contains(ctx.request().getMethod())
                     || ctx.request().proxiedRequest().response().closed()) {
@@ -251,31 +362,28 @@ public class GatewayProxy {
 
     /** OriginRequestProvider: the connection to the chosen replica, with failover on connect errors. */
     private Future<HttpClientRequest> origin(ProxyContext ctx, HttpClient client) {
-        Route route = ctx.get(ROUTE, Route.class);
-        Optional<ReplicaSet> set = upstreams.of(route.service());
-        if (set.isEmpty() || set.get().replicas().isEmpty()) {
+        Exchange exchange = ctx.get(EXCHANGE, Exchange.class);
+        ReplicaSet set = exchange == null ? null : upstreams.set(exchange.route.service());
+        if (set == null || set.replicas().isEmpty()) {
             return Future.failedFuture(new NoReplicaException());
         }
-        Cookie affinity = ctx.request().proxiedRequest().getCookie(AFFINITY_COOKIE);
-        @SuppressWarnings("unchecked")
-        Set<Replica> tried = ctx.get(TRIED, Set.class);
-        return connect(ctx, client, set.get(), affinity == null ? null : affinity.getValue(), tried, 2);
+        return connect(ctx, client, set, affinity(ctx.request().proxiedRequest()), exchange, 2);
     }
 
     private Future<HttpClientRequest> connect(ProxyContext ctx, HttpClient client, ReplicaSet set, String affinity,
-            Set<Replica> tried, int attempts) {
-        Replica replica = set.pick(affinity, tried);
+            Exchange exchange, int attempts) {
+        Replica replica = set.pick(affinity, exchange.tried());
         if (replica == null) {
             return Future.failedFuture(new NoReplicaException());
         }
-        tried.add(replica);
+        exchange.tried(replica);
         ProxyRequest request = ctx.request();
-        request.setAuthority(HostAndPort.create(replica.host(), replica.port()));
-        GroupwareUser user = ctx.get(USER, GroupwareUser.class);
+        request.setAuthority(replica.authority());
+        GroupwareUser user = exchange.user;
         if (user != null) {
             InternalIdentity identity = new InternalIdentity(user.contextId(), user.userId(), user.email(),
                     Instant.now().plus(config.identityLifetime()));
-            request.headers().set(InternalIdentityCodec.HEADER, masterKey.identityCodec()
+            request.headers().set(IDENTITY_HEADER, masterKey.identityCodec()
                     .sign(identity, new RequestBinding(request.getMethod().name(), replica.id(), request.getURI())));
         }
         RequestOptions options = new RequestOptions().setHost(replica.host()).setPort(replica.port())
@@ -284,10 +392,63 @@ public class GatewayProxy {
             upstreams.reportUnreachable(set, replica, err);
             if (attempts > 1) {
                 meters.counter("guard.gateway.failovers", "service", set.service(), "stage", "connect").increment();
-                return connect(ctx, client, set, affinity, tried, attempts - 1);
+                return connect(ctx, client, set, affinity, exchange, attempts - 1);
             }
             return Future.failedFuture(err);
         });
+    }
+
+    /**
+     * The {@value #AFFINITY_COOKIE} cookie's value, or null. Read straight from the Cookie header:
+     * {@code getCookie} would decode every cookie into the request's cookie jar, which the response
+     * then walks again for Set-Cookie headers, on every proxied request. First occurrence wins, as
+     * in the jar; surrounding quotes are removed.
+     */
+    static String affinity(HttpServerRequest request) {
+        if (request.version() == HttpVersion.HTTP_2) {
+            // HTTP/2 may split the cookies over several headers.
+            for (String header : request.headers().getAll(HttpHeaders.COOKIE)) {
+                String value = cookieValue(header, AFFINITY_COOKIE);
+                if (value != null) {
+                    return value;
+                }
+            }
+            return null;
+        }
+        return cookieValue(request.getHeader(HttpHeaders.COOKIE), AFFINITY_COOKIE);
+    }
+
+    /** The value of cookie {@code name} in a Cookie header ({@code a=1; b=2}), or null. */
+    static String cookieValue(String header, String name) {
+        if (header == null) {
+            return null;
+        }
+        int length = header.length();
+        int i = 0;
+        while (i < length) {
+            while (i < length && (header.charAt(i) == ' ' || header.charAt(i) == '\t' || header.charAt(i) == ';'
+                    || header.charAt(i) == ',')) {
+                i++;
+            }
+            int end = header.indexOf(';', i);
+            if (end < 0) {
+                end = length;
+            }
+            if (header.startsWith(name, i) && i + name.length() < end && header.charAt(i + name.length()) == '=') {
+                int from = i + name.length() + 1;
+                int to = end;
+                while (to > from && (header.charAt(to - 1) == ' ' || header.charAt(to - 1) == '\t')) {
+                    to--;
+                }
+                if (to - from >= 2 && header.charAt(from) == '"' && header.charAt(to - 1) == '"') {
+                    from++;
+                    to--;
+                }
+                return header.substring(from, to);
+            }
+            i = end + 1;
+        }
+        return null;
     }
 
     private Future<ProxyResponse> upstreamFailed(ProxyContext ctx, Route route, Throwable err) {
@@ -377,12 +538,12 @@ public class GatewayProxy {
 
     /** Headers every answer carries; private (authenticated) answers must not be cached anywhere. */
     static void secure(MultiMap headers, boolean privateContent) {
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("X-Frame-Options", "DENY");
-        headers.set("Referrer-Policy", "no-referrer");
-        headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+        headers.set(X_FRAME_OPTIONS, DENY);
+        headers.set(REFERRER_POLICY, NO_REFERRER);
+        headers.set(CONTENT_SECURITY_POLICY, CSP_NONE);
         if (privateContent) {
-            headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
+            headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
         }
     }
 

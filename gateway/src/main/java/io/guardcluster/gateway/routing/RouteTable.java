@@ -36,14 +36,19 @@ public final class RouteTable {
 
     /** The route for {@code path}; empty if none or a closed one. {@code /api/keys} matches {@code /api/keys/}. */
     public Optional<Route> match(String path) {
+        return Optional.ofNullable(find(path));
+    }
+
+    /** {@link #match} without the Optional (per request on the proxy's path): null if none or closed. */
+    public Route find(String path) {
         for (Route route : routes) {
             String prefix = route.prefix();
             if (path.startsWith(prefix) || (prefix.endsWith("/") && path.length() == prefix.length() - 1
                     && prefix.startsWith(path))) {
-                return route.isClosed() ? Optional.empty() : Optional.of(route);
+                return route.isClosed() ? null : route;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     public List<Route> routes() {

@@ -21,6 +21,7 @@ import org.infinispan.commons.configuration.StringConfiguration;
 import org.jboss.logging.Logger;
 
 import io.guardcluster.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -72,7 +73,11 @@ public class SessionAuthenticator {
     private final GatewayConfig config;
     private final Vertx vertx;
     private final Instance<RemoteCacheManager> cacheManager;
-    private final MeterRegistry meters;
+    // Built once: a registry lookup by name and tags per authenticated request is measurable.
+    private final Counter nearHits;
+    private final Counter cacheHits;
+    private final Counter backendValid;
+    private final Counter backendInvalid;
     private final AtomicBoolean cacheWarned = new AtomicBoolean();
     private final NearCache<GroupwareUser> nearCache;
     private volatile RemoteCache<String, String> cache;
@@ -83,7 +88,10 @@ public class SessionAuthenticator {
         this.config = config;
         this.vertx = vertx;
         this.cacheManager = cacheManager;
-        this.meters = meters;
+        this.nearHits = meters.counter("guard.gateway.sessions", "result", "near");
+        this.cacheHits = meters.counter("guard.gateway.sessions", "result", "cached");
+        this.backendValid = meters.counter("guard.gateway.sessions", "result", "valid");
+        this.backendInvalid = meters.counter("guard.gateway.sessions", "result", "invalid");
         Duration near = config.backend().nearCacheTtl().compareTo(config.backend().sessionCacheTtl()) < 0
                 ? config.backend().nearCacheTtl() : config.backend().sessionCacheTtl();
         this.nearCache = new NearCache<>(near, NEAR_CACHE_CAPACITY, System::nanoTime);
@@ -139,17 +147,17 @@ public class SessionAuthenticator {
         String key = cacheKey(session, secret.getValue());
         GroupwareUser local = nearCache.get(key);
         if (local != null) {
-            meters.counter("guard.gateway.sessions", "result", "near").increment();
+            nearHits.increment();
             return Future.succeededFuture(Optional.of(local));
         }
         return cached(key).compose(hit -> {
             hit.ifPresent(user -> nearCache.put(key, user));
             if (hit.isPresent()) {
-                meters.counter("guard.gateway.sessions", "result", "cached").increment();
+                cacheHits.increment();
                 return Future.succeededFuture(hit);
             }
             return askBackend(session, request.headers()).onSuccess(user -> {
-                meters.counter("guard.gateway.sessions", "result", user.isPresent() ? "valid" : "invalid").increment();
+                (user.isPresent() ? backendValid : backendInvalid).increment();
                 user.ifPresent(u -> {
                     nearCache.put(key, u);
                     remember(key, u);
@@ -241,16 +249,21 @@ public class SessionAuthenticator {
     }
 
     static String cacheKey(String session, String secret) {
+        MessageDigest sha = SHA_256.get();
+        sha.update(session.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) '\n');
+        sha.update(secret.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha.digest()); // digest() also resets it for the next use
+    }
+
+    /** One digest per thread (event loops): getInstance looks the provider up on every call. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(session.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) '\n');
-            sha.update(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 
     /** The backend could not be asked: answer 503, not 401 (the session may well be valid). */
     public static final class BackendUnavailableException extends RuntimeException {

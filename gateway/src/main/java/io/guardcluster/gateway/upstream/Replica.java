@@ -2,6 +2,8 @@ package io.guardcluster.gateway.upstream;
 
 import java.nio.charset.StandardCharsets;
 
+import io.vertx.core.net.HostAndPort;
+
 /**
  * One replica of a service. Health is a single flag that both the active prober and failed
  * connections (passive detection) write; reads are lock-free on every request.
@@ -11,6 +13,7 @@ public final class Replica {
     private final String host;
     private final int port;
     private final String id;
+    private final HostAndPort authority;
     /** Fixed per replica: its part of every rendezvous score. */
     private final long hashSeed;
     private volatile boolean healthy = true;
@@ -20,6 +23,7 @@ public final class Replica {
         this.host = host;
         this.port = port;
         this.id = host + ":" + port;
+        this.authority = HostAndPort.create(host, port);
         this.hashSeed = Rendezvous.hash(id.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -34,6 +38,11 @@ public final class Replica {
     /** host:port, also the authority the gateway sends and signs the identity for. */
     public String id() {
         return id;
+    }
+
+    /** host:port as the authority of a request to this replica. */
+    public HostAndPort authority() {
+        return authority;
     }
 
     long hashSeed() {

@@ -102,6 +102,11 @@ public class Upstreams {
         return Optional.ofNullable(sets.get(service));
     }
 
+    /** The replicas of {@code service}, or null if it is not one of ours (per request: no Optional). */
+    public ReplicaSet set(String service) {
+        return sets.get(service);
+    }
+
     public Map<String, ReplicaSet> all() {
         return sets;
     }
