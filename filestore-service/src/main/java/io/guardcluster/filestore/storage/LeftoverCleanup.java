@@ -1,0 +1,39 @@
+package io.guardcluster.filestore.storage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Removes what interrupted uploads left in the storage (see {@link ObjectStore#removeLeftovers}), every
+ * {@code guard.storage.cleanup-interval}, starting at boot so a replica that crashed cleans up after
+ * itself when it comes back. Every replica runs it; that is harmless.
+ */
+@ApplicationScoped
+class LeftoverCleanup {
+
+    private static final Logger LOG = Logger.getLogger(LeftoverCleanup.class);
+
+    private final ObjectStore store;
+    private final StorageConfig config;
+
+    LeftoverCleanup(ObjectStore store, StorageConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    @Scheduled(identity = "storage-leftover-cleanup", every = "{guard.storage.cleanup-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void run() {
+        try {
+            int removed = store.removeLeftovers(config.leftoverAge());
+            if (removed > 0) {
+                LOG.infof("removed %d leftovers of interrupted uploads from the %s storage", removed, store.backend());
+            }
+        } catch (StorageUnavailableException e) {
+            // Already logged by the store; readiness reports it. The next run tries again.
+        }
+    }
+}
