@@ -33,7 +33,8 @@ class LeftoverCleanup {
                 LOG.infof("removed %d leftovers of interrupted uploads from the %s storage", removed, store.backend());
             }
         } catch (StorageUnavailableException e) {
-            // Already logged by the store; readiness reports it. The next run tries again.
+            // The store has logged the failure and readiness reports it; the next run tries again.
+            LOG.debugf("leftover cleanup skipped: %s", e.reason());
         }
     }
 }

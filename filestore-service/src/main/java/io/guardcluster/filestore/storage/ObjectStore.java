@@ -9,7 +9,8 @@ import java.time.Duration;
  * are written once under a caller-chosen key ({@link ObjectKeys}), become visible only when complete,
  * and are read as streams, so memory stays constant whatever their size.
  *
- * <p>Every method blocks on I/O: call it on a worker thread, never on the event loop. Every method
+ * <p>A store is thread-safe (a writer is not: one upload, one thread). Every method blocks on I/O: call
+ * it on a worker thread, never on the event loop. Every method
  * throws {@link IllegalArgumentException} for a key that is not {@link ObjectKeys#VALID}, and
  * {@link StorageUnavailableException} when the storage cannot be reached or used.
  */

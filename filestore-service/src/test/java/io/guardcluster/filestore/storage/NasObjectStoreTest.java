@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -111,6 +113,24 @@ class NasObjectStoreTest extends ObjectStoreContract {
             out.commit();
         }
         assertThat(share.resolve("0a").resolve("1b").resolve(key)).isRegularFile().hasSize(2 + bufferSize());
+    }
+
+    @Test
+    void removeLeftoversJudgesEachTemporaryFileByItsLastWrite() throws IOException {
+        ObjectWriter old = store.create(ObjectKeys.random());
+        ObjectWriter young = store.create(ObjectKeys.random());
+        old.write(new byte[bufferSize()]);
+        young.write(new byte[bufferSize()]);
+        Path oldTemp = temporaryFiles().stream().filter(p -> p.getFileName().toString().startsWith(old.key())).findFirst().orElseThrow();
+        Files.setLastModifiedTime(oldTemp, FileTime.from(Instant.now().minus(Duration.ofMinutes(61))));
+
+        assertThat(store.removeLeftovers(HOUR)).isEqualTo(1);
+
+        assertThat(temporaryFiles()).singleElement()
+                .satisfies(temp -> assertThat(temp.getFileName().toString()).startsWith(young.key() + "."));
+        young.commit();
+        assertThat(store.size(young.key())).isEqualTo(bufferSize());
+        old.abort();
     }
 
     @Test
