@@ -1,5 +1,7 @@
 package io.guardcluster.filestore.storage;
 
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -8,8 +10,8 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Removes what interrupted uploads left in the storage (see {@link ObjectStore#removeLeftovers}), every
- * {@code guard.storage.cleanup-interval}, starting at boot so a replica that crashed cleans up after
- * itself when it comes back. Every replica runs it; that is harmless.
+ * {@code guard.storage.cleanup-interval}, the first time a minute after boot, so a replica that crashed
+ * cleans up after itself when it comes back. Every replica runs it; that is harmless.
  */
 @ApplicationScoped
 class LeftoverCleanup {
@@ -24,8 +26,9 @@ class LeftoverCleanup {
         this.config = config;
     }
 
-    @Scheduled(identity = "storage-leftover-cleanup", every = "{guard.storage.cleanup-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // The first run waits a minute: boot has settled by then, and a refused boot has ended.
+    @Scheduled(identity = "storage-leftover-cleanup", every = "{guard.storage.cleanup-interval}", delay = 1,
+            delayUnit = TimeUnit.MINUTES, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void run() {
         try {
             int removed = store.removeLeftovers(config.leftoverAge());

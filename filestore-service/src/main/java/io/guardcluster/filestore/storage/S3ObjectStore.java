@@ -54,15 +54,20 @@ public final class S3ObjectStore implements ObjectStore {
     private final StorageMetrics metrics;
 
     S3ObjectStore(S3Client s3, String bucket, String keyPrefix, long partSize, Clock clock, StorageMetrics metrics) {
-        if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
-            throw new IllegalArgumentException("guard.storage.s3.part-size must be between 5M and 512M, not " + partSize + " bytes");
-        }
+        checkPartSize(partSize);
         this.s3 = s3;
         this.bucket = bucket;
         this.keyPrefix = keyPrefix;
         this.partSize = (int) partSize;
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /** @throws IllegalArgumentException unless S3 accepts parts of this size and we are willing to buffer one */
+    static void checkPartSize(long partSize) {
+        if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+            throw new IllegalArgumentException("guard.storage.s3.part-size must be between 5M and 512M, not " + partSize + " bytes");
+        }
     }
 
     @Override
@@ -73,10 +78,6 @@ public final class S3ObjectStore implements ObjectStore {
     /** The S3 key of the object {@code key}. */
     String s3Key(String key) {
         return keyPrefix + key;
-    }
-
-    int partSize() {
-        return partSize;
     }
 
     @Override

@@ -58,7 +58,8 @@ public interface StorageConfig {
         /**
          * Size of one part of a multipart upload, between 5M (the S3 minimum) and 512M. Each upload in
          * progress holds at most one part in memory, so this bounds an upload's memory; at most 10,000
-         * parts make an object, so it also bounds an object's size (8M: 78 GiB).
+         * parts make an object, so it also bounds an object's size (8M: 78 GiB). Outside that range the
+         * service refuses to start (exit code 78).
          */
         @WithDefault("8M")
         MemorySize partSize();
