@@ -1,0 +1,196 @@
+package io.guardcluster.common.pgp.message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+
+import org.bouncycastle.openpgp.PGPCompressedData;
+import org.bouncycastle.openpgp.PGPException;
+import org.bouncycastle.openpgp.PGPLiteralData;
+import org.bouncycastle.openpgp.PGPMarker;
+import org.bouncycastle.openpgp.PGPObjectFactory;
+import org.bouncycastle.openpgp.PGPOnePassSignatureList;
+import org.bouncycastle.openpgp.PGPPadding;
+import org.bouncycastle.openpgp.operator.KeyFingerPrintCalculator;
+import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
+
+/**
+ * The plaintext of a message being decrypted ({@link MessageDecryptor#decrypt}): the content of its literal data
+ * packet, streamed.
+ * <p>
+ * <b>Integrity.</b> Nothing read from this stream is authenticated until it has returned -1 (end of stream): only
+ * at the end can the modification detection code (SEIPD v1) or the final authentication tag (v2) be checked, and
+ * only then is it checked that nothing follows the encrypted data packet. If the check fails, the read that reaches
+ * the end throws {@link MessageIntegrityException} instead of returning -1. A caller streaming plaintext to a client
+ * must therefore abort the response on any exception (never finish it as a success), and a caller storing plaintext
+ * must discard it. Failures are sticky: every read after one throws again, so no later read can look like a clean
+ * end.
+ * <p>
+ * Not thread-safe. Closing it closes the body stream.
+ */
+public final class DecryptingInputStream extends InputStream {
+
+    private static final KeyFingerPrintCalculator FINGERPRINTS = new BcKeyFingerprintCalculator();
+
+    /** Opens the decrypted content of the encrypted data packet. */
+    @FunctionalInterface
+    interface Decryption {
+        InputStream open() throws IOException, PGPException;
+    }
+
+    private final MessageDecryptor.Source source;
+    private final InputStream afterPacket;
+    private final InputStream decrypted;
+    private final InputStream content;
+    private final LiteralHeader literal;
+    private final boolean compressed;
+    private final int dataVersion;
+    private final long maxCompressionRatio;
+    private long plaintextBytes;
+    private IOException failure;
+    private boolean verified;
+
+    private DecryptingInputStream(MessageDecryptor.Source source, InputStream afterPacket, InputStream decrypted,
+            InputStream content, LiteralHeader literal, boolean compressed, int dataVersion, long maxCompressionRatio) {
+        this.source = source;
+        this.afterPacket = afterPacket;
+        this.decrypted = decrypted;
+        this.content = content;
+        this.literal = literal;
+        this.compressed = compressed;
+        this.dataVersion = dataVersion;
+        this.maxCompressionRatio = maxCompressionRatio;
+    }
+
+    /**
+     * Decrypts up to the literal data: optional marker, padding and one-pass signature packets, optionally a
+     * compressed data packet (one level: gpg never nests them, and nesting multiplies the decompression bound), then
+     * the literal data packet's header.
+     *
+     * @param afterPacket the packet stream, positioned after the encrypted data packet once that has been read
+     */
+    static DecryptingInputStream open(MessageDecryptor.Source source, Decryption decryption, InputStream afterPacket,
+            int dataVersion, long maxCompressionRatio) throws IOException {
+        try {
+            InputStream decrypted = decryption.open();
+            PGPObjectFactory packets = new PGPObjectFactory(decrypted, FINGERPRINTS);
+            Object next = nextContent(packets);
+            boolean compressed = false;
+            if (next instanceof PGPCompressedData compressedData) {
+                if (maxCompressionRatio == 0) {
+                    throw new MessageIntegrityException();
+                }
+                compressed = true;
+                packets = new PGPObjectFactory(compressedData.getDataStream(), FINGERPRINTS);
+                next = nextContent(packets);
+            }
+            if (!(next instanceof PGPLiteralData literalData)) {
+                throw new MessageIntegrityException();
+            }
+            LiteralHeader literal = new LiteralHeader((char) literalData.getFormat(), literalData.getFileName(),
+                    Instant.ofEpochMilli(literalData.getModificationTime().getTime()));
+            return new DecryptingInputStream(source, afterPacket, decrypted, literalData.getDataStream(), literal,
+                    compressed, dataVersion, maxCompressionRatio);
+        } catch (IOException | PGPException | RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    private static Object nextContent(PGPObjectFactory packets) throws IOException {
+        for (int skipped = 0; skipped < 64; skipped++) {
+            Object next = packets.nextObject();
+            if (!(next instanceof PGPMarker || next instanceof PGPPadding || next instanceof PGPOnePassSignatureList)) {
+                return next;
+            }
+        }
+        throw new MessageIntegrityException();
+    }
+
+    /** What the literal data packet says; authenticated only once the stream has ended without exception. */
+    public LiteralHeader literal() {
+        return literal;
+    }
+
+    /** Whether the literal data was compressed. */
+    public boolean compressed() {
+        return compressed;
+    }
+
+    /** The encrypted data packet's version: 1 (MDC) or 2 (AEAD). */
+    public int dataVersion() {
+        return dataVersion;
+    }
+
+    /** True once the end was reached and the integrity check passed. */
+    public boolean verified() {
+        return verified;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n;
+        do {
+            n = read(one, 0, 1);
+        } while (n == 0);
+        return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (verified) {
+            return -1;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        try {
+            int n = content.read(b, off, len);
+            if (n < 0) {
+                finish();
+                verified = true;
+                return -1;
+            }
+            plaintextBytes += n;
+            if (compressed && plaintextBytes > MessageDecryptor.COMPRESSION_ALLOWANCE
+                    && plaintextBytes / maxCompressionRatio > source.count()) {
+                throw new MessageIntegrityException();
+            }
+            return n;
+        } catch (IOException | RuntimeException e) {
+            failure = translate(e);
+            throw failure;
+        }
+    }
+
+    /**
+     * The literal data has ended: reads the rest of the decrypted content (trailing signatures, the end of a
+     * compressed stream) so that the MDC or final tag is checked, then requires the end of the body.
+     */
+    private void finish() throws IOException {
+        byte[] sink = new byte[8192];
+        while (decrypted.read(sink) >= 0) {
+            // discarded: authenticated, but not ours to interpret
+        }
+        if (afterPacket.read() >= 0) {
+            throw new MessageIntegrityException(); // data after the encrypted data packet
+        }
+    }
+
+    /** The body's own read failure unchanged; anything else (BouncyCastle's many exceptions) is the one failure. */
+    private static IOException translate(Throwable e) {
+        IOException own = MessageDecryptor.Source.failureIn(e);
+        if (own != null) {
+            return own;
+        }
+        return e instanceof MessageIntegrityException integrity ? integrity : new MessageIntegrityException();
+    }
+
+    @Override
+    public void close() throws IOException {
+        source.close();
+    }
+}
