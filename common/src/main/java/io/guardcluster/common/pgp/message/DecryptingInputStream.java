@@ -1,18 +1,16 @@
 package io.guardcluster.common.pgp.message;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.time.Instant;
 
+import org.bouncycastle.bcpg.BCPGInputStream;
+import org.bouncycastle.bcpg.PacketTags;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
-import org.bouncycastle.openpgp.PGPMarker;
-import org.bouncycastle.openpgp.PGPObjectFactory;
-import org.bouncycastle.openpgp.PGPOnePassSignatureList;
-import org.bouncycastle.openpgp.PGPPadding;
-import org.bouncycastle.openpgp.operator.KeyFingerPrintCalculator;
-import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 
 /**
  * The plaintext of a message being decrypted ({@link MessageDecryptor#decrypt}): the content of its literal data
@@ -30,7 +28,9 @@ import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
  */
 public final class DecryptingInputStream extends InputStream {
 
-    private static final KeyFingerPrintCalculator FINGERPRINTS = new BcKeyFingerprintCalculator();
+    /** Packets skipped before the literal data, at most, and their size: real ones are a few dozen bytes. */
+    private static final int MAX_SKIPPED_PACKETS = 64;
+    private static final int MAX_SKIPPED_PACKET_BYTES = 64 * 1024;
 
     /** Opens the decrypted content of the encrypted data packet. */
     @FunctionalInterface
@@ -73,16 +73,14 @@ public final class DecryptingInputStream extends InputStream {
             int dataVersion, long maxCompressionRatio) throws IOException {
         try {
             InputStream decrypted = decryption.open();
-            PGPObjectFactory packets = new PGPObjectFactory(decrypted, FINGERPRINTS);
-            Object next = nextContent(packets);
+            Object next = nextContent(decrypted);
             boolean compressed = false;
             if (next instanceof PGPCompressedData compressedData) {
                 if (maxCompressionRatio == 0) {
                     throw new MessageIntegrityException();
                 }
                 compressed = true;
-                packets = new PGPObjectFactory(compressedData.getDataStream(), FINGERPRINTS);
-                next = nextContent(packets);
+                next = nextContent(compressedData.getDataStream());
             }
             if (!(next instanceof PGPLiteralData literalData)) {
                 throw new MessageIntegrityException();
@@ -91,19 +89,44 @@ public final class DecryptingInputStream extends InputStream {
                     Instant.ofEpochMilli(literalData.getModificationTime().getTime()));
             return new DecryptingInputStream(source, afterPacket, decrypted, literalData.getDataStream(), literal,
                     compressed, dataVersion, maxCompressionRatio);
-        } catch (IOException | PGPException | RuntimeException e) {
+        } catch (IOException | PGPException | MessageFormatException | RuntimeException e) {
             throw translate(e);
         }
     }
 
-    private static Object nextContent(PGPObjectFactory packets) throws IOException {
-        for (int skipped = 0; skipped < 64; skipped++) {
-            Object next = packets.nextObject();
-            if (!(next instanceof PGPMarker || next instanceof PGPPadding || next instanceof PGPOnePassSignatureList)) {
-                return next;
+    /**
+     * The next literal or compressed data packet, streaming. Framed here rather than by BouncyCastle's object
+     * factory, which reads whole packets into memory: a sender could make any packet before the literal data
+     * gigabytes long. The packets skipped (marker, padding, one-pass signature) are small and bounded.
+     */
+    private static Object nextContent(InputStream in) throws IOException, MessageFormatException {
+        for (int skipped = 0; skipped <= MAX_SKIPPED_PACKETS; skipped++) {
+            PacketHeader header = PacketHeader.read(in);
+            if (header == null) {
+                throw new MessageIntegrityException();
+            }
+            switch (header.tag()) {
+                case PacketTags.MARKER, PacketTags.PADDING, PacketTags.ONE_PASS_SIGNATURE -> {
+                    if (!header.definite() || header.length() > MAX_SKIPPED_PACKET_BYTES
+                            || in.readNBytes((int) header.length()).length != header.length()) {
+                        throw new MessageIntegrityException();
+                    }
+                }
+                case PacketTags.LITERAL_DATA -> {
+                    return new PGPLiteralData(reread(header, in));
+                }
+                case PacketTags.COMPRESSED_DATA -> {
+                    return new PGPCompressedData(reread(header, in));
+                }
+                default -> throw new MessageIntegrityException();
             }
         }
         throw new MessageIntegrityException();
+    }
+
+    /** BouncyCastle's packet stream over the header just read and the rest of the packet. */
+    private static BCPGInputStream reread(PacketHeader header, InputStream in) {
+        return new BCPGInputStream(new SequenceInputStream(new ByteArrayInputStream(header.raw()), in));
     }
 
     /** What the literal data packet says; authenticated only once the stream has ended without exception. */

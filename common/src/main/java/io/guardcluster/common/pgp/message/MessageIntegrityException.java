@@ -22,7 +22,11 @@ public final class MessageIntegrityException extends IOException {
         super(MESSAGE);
     }
 
-    /** No stack trace: the failure has one cause from the caller's view, and filling it costs on a hostile stream. */
+    /**
+     * No stack trace: it would show where decryption failed (structure at the start, or the check at the end), which
+     * is exactly what the one type and message hide; a logged trace would be the oracle again. It also lets a stream
+     * rethrow one instance for every read after the failure.
+     */
     @Override
     public synchronized Throwable fillInStackTrace() {
         return this;

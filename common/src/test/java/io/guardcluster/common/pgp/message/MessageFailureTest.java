@@ -320,6 +320,44 @@ class MessageFailureTest {
         }
     }
 
+    @Test
+    void smallPacketsBeforeTheLiteralDataAreSkippedLargeOnesRefused() throws Exception {
+        ByteArrayOutputStream literal = new ByteArrayOutputStream();
+        try (OutputStream out = new PGPLiteralDataGenerator().open(literal, PGPLiteralData.BINARY, "inner", 3, new Date(0))) {
+            out.write(new byte[] {1, 2, 3});
+        }
+        byte[] marker = {(byte) 0xCA, 3, 'P', 'G', 'P'};
+        byte[] padding = concat(new byte[] {(byte) 0xD5, (byte) 0xC0, 0}, new byte[192]); // 192 bytes of padding
+        // 100 KiB of padding (five-octet length): beyond the bound, refused without being read into memory
+        byte[] bigPadding = concat(new byte[] {(byte) 0xD5, (byte) 0xFF, 0, 1, (byte) 0x90, 0}, new byte[102_400]);
+
+        AtomicReference<PGPSessionKey> key = new AtomicReference<>();
+        byte[] fine = encryptRaw(concat(marker, padding, literal.toByteArray()), key);
+        try (DecryptingInputStream in = MessageDecryptor.create().decrypt(new ByteArrayInputStream(fine), SessionKey.of(key.get()))) {
+            assertThat(in.literal().fileName()).isEqualTo("inner");
+            assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+        }
+        byte[] refused = encryptRaw(concat(bigPadding, literal.toByteArray()), key);
+        assertThat(outcome(refused, SessionKey.of(key.get()))).isEqualTo(Outcome.INTEGRITY);
+        // no literal data at all, or something else inside (a certificate)
+        assertThat(outcome(encryptRaw(marker, key), SessionKey.of(key.get()))).isEqualTo(Outcome.INTEGRITY);
+        byte[] certificate = publicRing(TestMessages.v4Key()).getEncoded();
+        assertThat(outcome(encryptRaw(certificate, key), SessionKey.of(key.get()))).isEqualTo(Outcome.INTEGRITY);
+    }
+
+    /** A SEIPD v1 message whose decrypted content is {@code packets}, as they are. */
+    private static byte[] encryptRaw(byte[] packets, AtomicReference<PGPSessionKey> key) throws Exception {
+        PGPEncryptedDataGenerator generator = new PGPEncryptedDataGenerator(
+                new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256).setWithIntegrityPacket(true));
+        generator.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(recipient()));
+        generator.setSessionKeyExtractionCallback(key::set);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream encrypted = generator.open(bytes, new byte[1 << 12])) {
+            encrypted.write(packets);
+        }
+        return bytes.toByteArray();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static void assertSplitRefused(byte[] message, Reason reason) {
