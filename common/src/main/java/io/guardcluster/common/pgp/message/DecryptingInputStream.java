@@ -28,7 +28,7 @@ import org.bouncycastle.openpgp.PGPLiteralData;
  */
 public final class DecryptingInputStream extends InputStream {
 
-    /** Packets skipped before the literal data, at most, and their size: real ones are a few dozen bytes. */
+    /** Packets skipped around the literal data, at most, and their size: real ones are a few hundred bytes. */
     private static final int MAX_SKIPPED_PACKETS = 64;
     private static final int MAX_SKIPPED_PACKET_BYTES = 64 * 1024;
 
@@ -41,6 +41,8 @@ public final class DecryptingInputStream extends InputStream {
     private final MessageDecryptor.Source source;
     private final InputStream afterPacket;
     private final InputStream decrypted;
+    private final InputStream compressedPacket;
+    private final InputStream decompressed;
     private final InputStream content;
     private final LiteralHeader literal;
     private final boolean compressed;
@@ -51,10 +53,13 @@ public final class DecryptingInputStream extends InputStream {
     private boolean verified;
 
     private DecryptingInputStream(MessageDecryptor.Source source, InputStream afterPacket, InputStream decrypted,
-            InputStream content, LiteralHeader literal, boolean compressed, int dataVersion, long maxCompressionRatio) {
+            InputStream compressedPacket, InputStream decompressed, InputStream content, LiteralHeader literal,
+            boolean compressed, int dataVersion, long maxCompressionRatio) {
         this.source = source;
         this.afterPacket = afterPacket;
         this.decrypted = decrypted;
+        this.compressedPacket = compressedPacket;
+        this.decompressed = decompressed;
         this.content = content;
         this.literal = literal;
         this.compressed = compressed;
@@ -75,20 +80,24 @@ public final class DecryptingInputStream extends InputStream {
             InputStream decrypted = decryption.open();
             Object next = nextContent(decrypted);
             boolean compressed = false;
+            InputStream compressedPacket = null;
+            InputStream decompressed = null;
             if (next instanceof PGPCompressedData compressedData) {
                 if (maxCompressionRatio == 0) {
                     throw new MessageIntegrityException();
                 }
                 compressed = true;
-                next = nextContent(compressedData.getDataStream());
+                compressedPacket = compressedData.getInputStream();
+                decompressed = compressedData.getDataStream();
+                next = nextContent(decompressed);
             }
             if (!(next instanceof PGPLiteralData literalData)) {
                 throw new MessageIntegrityException();
             }
             LiteralHeader literal = new LiteralHeader((char) literalData.getFormat(), literalData.getFileName(),
                     Instant.ofEpochMilli(literalData.getModificationTime().getTime()));
-            return new DecryptingInputStream(source, afterPacket, decrypted, literalData.getDataStream(), literal,
-                    compressed, dataVersion, maxCompressionRatio);
+            return new DecryptingInputStream(source, afterPacket, decrypted, compressedPacket, decompressed,
+                    literalData.getDataStream(), literal, compressed, dataVersion, maxCompressionRatio);
         } catch (IOException | PGPException | MessageFormatException | RuntimeException e) {
             throw translate(e);
         }
@@ -183,24 +192,48 @@ public final class DecryptingInputStream extends InputStream {
                 throw new MessageIntegrityException();
             }
             return n;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | MessageFormatException | RuntimeException e) {
             failure = translate(e);
             throw failure;
         }
     }
 
     /**
-     * The literal data has ended: reads the rest of the decrypted content (trailing signatures, the end of a
-     * compressed stream) so that the MDC or final tag is checked, then requires the end of the body.
+     * The literal data has ended: reads what follows it to the end of the encrypted content, so that the MDC or the
+     * final AEAD tag is checked, and requires the end of the body after the encrypted data packet. After the literal
+     * data (and after the compressed data packet holding it) only signature, padding and marker packets may follow
+     * (RFC 9580 10.3's grammar; a second literal data packet would make a message that readers show differently).
      */
-    private void finish() throws IOException {
-        byte[] sink = new byte[8192];
-        while (decrypted.read(sink) >= 0) {
-            // discarded: authenticated, but not ours to interpret
+    private void finish() throws IOException, MessageFormatException {
+        if (compressed) {
+            trailer(decompressed);
+            // what the decompressor left of its packet (a checksum; for gpg's indeterminate-length packet, all of it)
+            byte[] sink = new byte[8192];
+            while (compressedPacket.read(sink) >= 0) {
+                // authenticated, nothing to interpret
+            }
         }
+        trailer(decrypted);
         if (afterPacket.read() >= 0) {
             throw new MessageIntegrityException(); // data after the encrypted data packet
         }
+    }
+
+    /** Skips signature, padding and marker packets (bounded) up to the end of {@code in}; anything else fails. */
+    private static void trailer(InputStream in) throws IOException, MessageFormatException {
+        for (int skipped = 0; skipped <= MAX_SKIPPED_PACKETS; skipped++) {
+            PacketHeader header = PacketHeader.read(in);
+            if (header == null) {
+                return;
+            }
+            int tag = header.tag();
+            if (tag != PacketTags.SIGNATURE && tag != PacketTags.PADDING && tag != PacketTags.MARKER
+                    || !header.definite() || header.length() > MAX_SKIPPED_PACKET_BYTES
+                    || in.readNBytes((int) header.length()).length != header.length()) {
+                throw new MessageIntegrityException();
+            }
+        }
+        throw new MessageIntegrityException();
     }
 
     /** The body's own read failure unchanged; anything else (BouncyCastle's many exceptions) is the one failure. */

@@ -25,7 +25,8 @@ import org.bouncycastle.openpgp.operator.jcajce.JceSessionKeyDataDecryptorFactor
  * builders) and SEIPD v2 (RFC 9580 AEAD: OCB, GCM or EAX, BouncyCastle's lightweight engine, as the JDK has no OCB).
  * Inside: one literal data packet, optionally in a compressed data packet (ZIP, ZLIB, BZip2, as gpg compresses by
  * default), optionally with one-pass signatures before and signatures after it, which are skipped: signatures are
- * neither verified nor reported here.
+ * neither verified nor reported here. Anything else (a second literal data packet, keys, packets of unbounded size
+ * around the literal data) fails like damaged data.
  * <p>
  * Integrity: see {@link DecryptingInputStream}. Every failure of decryption or of the structure inside it is the one
  * {@link MessageIntegrityException}; failures of the framing outside (not an encrypted body, no integrity

@@ -339,6 +339,14 @@ class MessageFailureTest {
         }
         byte[] refused = encryptRaw(concat(bigPadding, literal.toByteArray()), key);
         assertThat(outcome(refused, SessionKey.of(key.get()))).isEqualTo(Outcome.INTEGRITY);
+        // after the literal data: padding is fine, a second literal data packet is not (which one would a reader show?)
+        try (DecryptingInputStream in = MessageDecryptor.create().decrypt(new ByteArrayInputStream(
+                encryptRaw(concat(literal.toByteArray(), padding), key)), SessionKey.of(key.get()))) {
+            assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+            assertThat(in.verified()).isTrue();
+        }
+        assertThat(outcome(encryptRaw(concat(literal.toByteArray(), literal.toByteArray()), key), SessionKey.of(key.get())))
+                .isEqualTo(Outcome.INTEGRITY);
         // no literal data at all, or something else inside (a certificate)
         assertThat(outcome(encryptRaw(marker, key), SessionKey.of(key.get()))).isEqualTo(Outcome.INTEGRITY);
         byte[] certificate = publicRing(TestMessages.v4Key()).getEncoded();
