@@ -155,29 +155,23 @@ public final class MessageEncryptor {
         }
     }
 
-    /** The name cut to at most 255 UTF-8 bytes without splitting a character. */
+    /**
+     * The name as UTF-8 of at most 255 bytes, cut before a character that does not fit. Unpaired surrogates become
+     * '?' (the JDK's encoder replaces them; BouncyCastle's would throw).
+     */
     static String fileName(String name) {
         if (name == null) {
             return "";
         }
-        if (name.getBytes(StandardCharsets.UTF_8).length <= MAX_FILE_NAME_BYTES) {
-            return name;
-        }
-        int bytes = 0;
-        int end = 0;
-        while (end < name.length()) {
-            int cp = name.codePointAt(end);
-            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            if (Character.isSurrogate((char) cp)) {
-                size = 3; // a lone surrogate becomes '?' or U+FFFD, at most 3 bytes
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        int end = utf8.length;
+        if (end > MAX_FILE_NAME_BYTES) {
+            end = MAX_FILE_NAME_BYTES;
+            while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+                end--; // back to the first byte of the character that does not fit
             }
-            if (bytes + size > MAX_FILE_NAME_BYTES) {
-                break;
-            }
-            bytes += size;
-            end += Character.charCount(cp);
         }
-        return name.substring(0, end);
+        return new String(utf8, 0, end, StandardCharsets.UTF_8);
     }
 
     /** The packet type of a packet header's first byte (OpenPGP or legacy format). */

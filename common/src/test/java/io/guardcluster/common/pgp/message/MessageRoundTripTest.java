@@ -125,7 +125,7 @@ class MessageRoundTripTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Peers.THREADS);
         SessionKey sessionKey = sessionKeys.poll(60, TimeUnit.SECONDS);
         assertThat(sessionKey).isNotNull();
         long count;
@@ -171,6 +171,8 @@ class MessageRoundTripTest {
         assertThat(MessageEncryptor.fileName("a".repeat(255))).hasSize(255);
         assertThat(MessageEncryptor.fileName("a".repeat(256))).hasSize(255);
         assertThat(MessageEncryptor.fileName("😀".repeat(64))).isEqualTo("😀".repeat(63));
+        assertThat(MessageEncryptor.fileName("a\uD800b")).isEqualTo("a?b"); // an unpaired surrogate
+        assertThat(MessageEncryptor.fileName(null)).isEmpty();
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,6 +29,16 @@ import org.junit.jupiter.api.Assumptions;
 final class Peers {
 
     private static final long TIMEOUT_SECONDS = 120;
+
+    /**
+     * Reads the processes' output on own daemon threads: the common pool has one thread on a 2-core machine, and a
+     * reader queued behind the other would let the process block on a full pipe.
+     */
+    static final Executor THREADS = task -> {
+        Thread thread = new Thread(task, "pgp-peer");
+        thread.setDaemon(true);
+        thread.start();
+    };
 
     private Peers() {
     }
@@ -56,8 +67,8 @@ final class Peers {
             throw new UncheckedIOException("cannot start " + command.get(0), e);
         }
         try {
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), THREADS);
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), THREADS);
             try (OutputStream in = process.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin);
