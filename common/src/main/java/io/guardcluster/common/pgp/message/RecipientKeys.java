@@ -5,11 +5,14 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.Optional;
 
+import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
 import org.bouncycastle.bcpg.sig.Features;
 import org.bouncycastle.openpgp.PGPKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate.OpenPGPComponentKey;
+import org.bouncycastle.openpgp.api.OpenPGPDefaultPolicy;
+import org.bouncycastle.openpgp.api.OpenPGPPolicy;
 import org.bouncycastle.openpgp.api.bc.BcOpenPGPImplementation;
 
 /**
@@ -19,6 +22,16 @@ import org.bouncycastle.openpgp.api.bc.BcOpenPGPImplementation;
  * (BouncyCastle's {@link OpenPGPCertificate} evaluation), the newest one we can encrypt to, as GnuPG does.
  */
 public final class RecipientKeys {
+
+    /**
+     * BouncyCastle's default policy, plus DSA and ElGamal from 2000 bits (GnuPG's default keys before 2.1): the key
+     * service accepts them from 2048 bits, and which keys are acceptable is its decision, not this selection's.
+     * Configured once here, read-only afterwards.
+     */
+    private static final OpenPGPPolicy POLICY = new OpenPGPDefaultPolicy()
+            .acceptPublicKeyAlgorithmWithMinimalStrength(PublicKeyAlgorithmTags.DSA, 2000)
+            .acceptPublicKeyAlgorithmWithMinimalStrength(PublicKeyAlgorithmTags.ELGAMAL_ENCRYPT, 2000)
+            .acceptPublicKeyAlgorithmWithMinimalStrength(PublicKeyAlgorithmTags.ELGAMAL_GENERAL, 2000);
 
     private RecipientKeys() {
     }
@@ -30,20 +43,19 @@ public final class RecipientKeys {
      */
     public static Optional<PGPPublicKey> encryptionKey(PGPKeyRing certificate, Instant at) {
         Date date = Date.from(at);
-        OpenPGPCertificate evaluated;
         try {
-            // An explicit implementation: BouncyCastle's global default instance is mutable shared state.
-            evaluated = new OpenPGPCertificate(certificate, new BcOpenPGPImplementation());
+            // An explicit implementation and policy: BouncyCastle's global default instance is mutable shared state.
+            OpenPGPCertificate evaluated = new OpenPGPCertificate(certificate, new BcOpenPGPImplementation(), POLICY);
+            Features features = evaluated.getPrimaryKey().getFeatures(date);
+            if (features != null && !features.supportsModificationDetection()) {
+                return Optional.empty();
+            }
+            return evaluated.getEncryptionKeys(date).stream()
+                    .filter(key -> EncryptedSessionKey.encryptionAlgorithm(key.getPGPPublicKey().getAlgorithm()))
+                    .max(Comparator.comparing(OpenPGPComponentKey::getCreationTime))
+                    .map(OpenPGPComponentKey::getPGPPublicKey);
         } catch (RuntimeException e) {
-            return Optional.empty();
+            return Optional.empty(); // a certificate BouncyCastle cannot evaluate has no usable key
         }
-        Features features = evaluated.getPrimaryKey().getFeatures(date);
-        if (features != null && !features.supportsModificationDetection()) {
-            return Optional.empty();
-        }
-        return evaluated.getEncryptionKeys(date).stream()
-                .filter(key -> EncryptedSessionKey.encryptionAlgorithm(key.getPGPPublicKey().getAlgorithm()))
-                .max(Comparator.comparing(OpenPGPComponentKey::getCreationTime))
-                .map(OpenPGPComponentKey::getPGPPublicKey);
     }
 }

@@ -35,12 +35,16 @@ class GpgInteropTest {
     private static Peers.Gpg gpg;
     private static String ed25519;
     private static String rsa;
+    private static String elgamal;
 
     @BeforeAll
     static void keys() {
         gpg = new Peers.Gpg();
         ed25519 = gpg.generateEd25519("ed@gpg.example");
         rsa = gpg.generateRsa(3072, "rsa@gpg.example");
+        // GnuPG's default before 2.1, still met in old certificates the key service accepts
+        elgamal = gpg.generate("Key-Type: DSA\nKey-Length: 2048\nKey-Usage: sign\nSubkey-Type: ELG-E\n"
+                + "Subkey-Length: 2048\nSubkey-Usage: encrypt\nName-Real: Old\n", "elg@gpg.example");
     }
 
     @AfterAll
@@ -55,11 +59,18 @@ class GpgInteropTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ed25519", "rsa3072"})
+    @ValueSource(strings = {"ed25519", "rsa3072", "dsa-elgamal2048"})
     void gpgDecryptsWhatWeEncrypt(String kind) {
-        PGPPublicKey recipient = key(kind.equals("ed25519") ? ed25519 : rsa);
-        assertThat(recipient.getAlgorithm()).isEqualTo(kind.equals("ed25519") ? PublicKeyAlgorithmTags.ECDH
-                : PublicKeyAlgorithmTags.RSA_GENERAL);
+        PGPPublicKey recipient = key(switch (kind) {
+            case "ed25519" -> ed25519;
+            case "rsa3072" -> rsa;
+            default -> elgamal;
+        });
+        assertThat(recipient.getAlgorithm()).isEqualTo(switch (kind) {
+            case "ed25519" -> PublicKeyAlgorithmTags.ECDH;
+            case "rsa3072" -> PublicKeyAlgorithmTags.RSA_GENERAL;
+            default -> PublicKeyAlgorithmTags.ELGAMAL_ENCRYPT;
+        });
         TestMessages.Made made = encrypt(TEXT, "bericht.txt", List.of(recipient));
         Path file = Peers.write(gpg.home(), "ours-" + kind + ".gpg", made.message());
 
