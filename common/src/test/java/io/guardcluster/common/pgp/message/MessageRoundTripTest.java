@@ -18,7 +18,6 @@ import java.io.PipedOutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -200,9 +199,5 @@ class MessageRoundTripTest {
         assertThat(picked.getKeyID()).isNotEqualTo(ring.getPublicKey().getKeyID());
         // before the key existed, nothing is valid
         assertThat(RecipientKeys.encryptionKey(ring, Instant.parse("2000-01-01T00:00:00Z"))).isEmpty();
-    }
-
-    static byte[] copy(byte[] bytes) {
-        return Arrays.copyOf(bytes, bytes.length);
     }
 }

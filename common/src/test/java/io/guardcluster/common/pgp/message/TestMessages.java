@@ -4,13 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HexFormat;
-import java.util.List;
 
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
@@ -184,12 +182,5 @@ final class TestMessages {
             remaining -= n;
             return n;
         }
-    }
-
-    /** Writes everything to nowhere, for sizes. */
-    static final OutputStream NOWHERE = OutputStream.nullOutputStream();
-
-    static List<PGPPublicKey> keys(PGPPublicKey... keys) {
-        return List.of(keys);
     }
 }
