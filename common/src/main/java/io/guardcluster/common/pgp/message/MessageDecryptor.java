@@ -11,9 +11,11 @@ import java.util.Objects;
 import org.bouncycastle.bcpg.BCPGInputStream;
 import org.bouncycastle.bcpg.Packet;
 import org.bouncycastle.bcpg.SymmetricEncIntegrityPacket;
+import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPSessionKey;
 import org.bouncycastle.openpgp.operator.PGPDataDecryptor;
+import org.bouncycastle.openpgp.operator.PGPDataDecryptorFactory;
 import org.bouncycastle.openpgp.operator.bc.BcSessionKeyDataDecryptorFactory;
 import org.bouncycastle.openpgp.operator.jcajce.JceSessionKeyDataDecryptorFactoryBuilder;
 
@@ -22,7 +24,7 @@ import org.bouncycastle.openpgp.operator.jcajce.JceSessionKeyDataDecryptorFactor
  * service, which decrypts the message's session key packet (the private key never leaves it).
  * <p>
  * Accepts SEIPD v1 (what gpg 2.2 and {@link MessageEncryptor} write; the platform's AES through BouncyCastle's JCE
- * builders) and SEIPD v2 (RFC 9580 AEAD: OCB, GCM or EAX, BouncyCastle's lightweight engine, as the JDK has no OCB).
+ * builders, older ciphers through its lightweight engine) and SEIPD v2 (RFC 9580 AEAD: OCB, GCM or EAX, BouncyCastle's lightweight engine, as the JDK has no OCB).
  * Inside: one literal data packet, optionally in a compressed data packet (ZIP, ZLIB, BZip2, as gpg compresses by
  * default), optionally with one-pass signatures before and signatures after it, which are skipped: signatures are
  * neither verified nor reported here. Anything else (a second literal data packet, keys, packets of unbounded size
@@ -112,17 +114,25 @@ public final class MessageDecryptor {
         }
     }
 
-    /** SEIPD v1: AES (or whatever the session key says) in CFB mode through the JCE, then the MDC check. */
+    /**
+     * SEIPD v1: the session key's algorithm in CFB mode, then the MDC check. AES (what gpg 2.2 and we use) through the
+     * JCE; the rest (CAST5, Twofish, Camellia, ... from older or other implementations, which the JDK's providers
+     * partly lack) through BouncyCastle's lightweight engine: slower, but rare.
+     */
     private static InputStream v1(SymmetricEncIntegrityPacket seipd, SessionKey sessionKey)
             throws IOException, PGPException {
         int algorithm = sessionKey.algorithm();
         if (SessionKey.keyLength(algorithm) != sessionKey.length()) {
             throw new MessageIntegrityException(); // unknown algorithm: v1 does not name it, the key must
         }
+        boolean aes = algorithm == SymmetricKeyAlgorithmTags.AES_128 || algorithm == SymmetricKeyAlgorithmTags.AES_192
+                || algorithm == SymmetricKeyAlgorithmTags.AES_256;
         byte[] key = sessionKey.keyBytes();
         try {
-            PGPDataDecryptor decryptor = new JceSessionKeyDataDecryptorFactoryBuilder().build(sessionKey.toPgp(key))
-                    .createDataDecryptor(true, algorithm, key);
+            PGPSessionKey pgp = sessionKey.toPgp(key);
+            PGPDataDecryptorFactory factory = aes ? new JceSessionKeyDataDecryptorFactoryBuilder().build(pgp)
+                    : new BcSessionKeyDataDecryptorFactory(pgp);
+            PGPDataDecryptor decryptor = factory.createDataDecryptor(true, algorithm, key);
             return new MdcInputStream(decryptor.getInputStream(seipd.getInputStream()), decryptor.getIntegrityCalculator(),
                     decryptor.getBlockSize());
         } finally {

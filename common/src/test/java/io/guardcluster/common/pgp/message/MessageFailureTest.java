@@ -296,6 +296,23 @@ class MessageFailureTest {
     }
 
     @Test
+    void olderCiphersOfSeipdV1AreReadToo() throws Exception {
+        byte[] plaintext = utf8("cipher ".repeat(10_000));
+        for (int algorithm : new int[] {SymmetricKeyAlgorithmTags.AES_128, SymmetricKeyAlgorithmTags.AES_192,
+                SymmetricKeyAlgorithmTags.CAST5, SymmetricKeyAlgorithmTags.TRIPLE_DES, SymmetricKeyAlgorithmTags.BLOWFISH,
+                SymmetricKeyAlgorithmTags.TWOFISH, SymmetricKeyAlgorithmTags.CAMELLIA_256}) {
+            AtomicReference<PGPSessionKey> key = new AtomicReference<>();
+            byte[] message = bcMessage(new BcPGPDataEncryptorBuilder(algorithm).setWithIntegrityPacket(true), -1, plaintext, key);
+            SessionKey sessionKey = SessionKey.of(key.get());
+            assertThat(sessionKey.algorithm()).isEqualTo(algorithm);
+            assertThat(decrypt(message, sessionKey)).as("algorithm %d", algorithm).isEqualTo(plaintext);
+            byte[] modified = message.clone();
+            modified[modified.length - 30] ^= 1;
+            assertThat(outcome(modified, sessionKey)).as("algorithm %d", algorithm).isEqualTo(Outcome.INTEGRITY);
+        }
+    }
+
+    @Test
     void seipdVersion2IsReadToo() throws Exception {
         AtomicReference<PGPSessionKey> key = new AtomicReference<>();
         for (int aead : new int[] {AEADAlgorithmTags.OCB, AEADAlgorithmTags.GCM, AEADAlgorithmTags.EAX}) {
