@@ -181,6 +181,29 @@ class MessageRoundTripTest {
     }
 
     @Test
+    void closingFinishesTheBodyOnceAndLeavesTheCallersStreamOpen() throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream() {
+            @Override
+            public void close() {
+                throw new AssertionError("the caller's body stream must not be closed");
+            }
+        };
+        EncryptingOutputStream out = MessageEncryptor.create().encrypt(List.of(v4()), "x", null, body);
+        out.write(PLAINTEXT, 0, 10);
+        out.write(PLAINTEXT[10]);
+        out.write(PLAINTEXT, 11, PLAINTEXT.length - 11);
+        out.flush();
+        assertThat(out.plaintextBytes()).isEqualTo(PLAINTEXT.length);
+        out.close();
+        int length = body.size();
+        out.close(); // idempotent
+        assertThat(body.size()).isEqualTo(length);
+        assertThatThrownBy(() -> out.write(1)).isInstanceOf(java.io.IOException.class);
+        assertThat(decrypt(body.toByteArray(), out.sessionKey())).isEqualTo(PLAINTEXT);
+        out.sessionKey().destroy();
+    }
+
+    @Test
     void refusesKeysThatCannotEncryptAndNoRecipients() {
         PGPPublicKey signingKey = publicRing(TestMessages.v6Key()).getPublicKey(); // Ed25519 primary
         assertThatThrownBy(() -> MessageEncryptor.create().encrypt(List.of(signingKey), "", null, new ByteArrayOutputStream()))
