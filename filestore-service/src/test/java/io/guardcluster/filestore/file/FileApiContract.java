@@ -49,6 +49,15 @@ abstract class FileApiContract {
     @Inject
     ObjectStore store;
 
+    @Inject
+    io.guardcluster.filestore.file.repository.FileRepository files;
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Inject
+    PendingUploadCleanup cleanup;
+
     @TestHTTPResource("/")
     URI self;
 
@@ -333,6 +342,55 @@ abstract class FileApiContract {
         scanner.assertClean("the service log " + log, java.nio.file.Files.readString(log));
         // key-service never sees file content at all.
         scanner.assertClean("key-service's log", TestCluster.get().keyService().output());
+    }
+
+    @Test
+    void aClientThatGoesAwayMidUploadLeavesNothing() throws Exception {
+        int before = given().filter(TestUsers.as(alice)).get("/api/files").then().extract().path("size()");
+        String path = "/api/files?name=half.bin";
+        try (java.net.Socket socket = new java.net.Socket(self.getHost(), self.getPort())) {
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: " + self.getHost() + ":" + self.getPort() + "\r\n"
+                    + io.guardcluster.common.identity.InternalIdentityCodec.HEADER + ": "
+                    + identityFor(alice, "POST", path) + "\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 3000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(random(1_000_000, 10));
+            out.flush();
+            // The upload is under way: its row is pending, its object half written.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(pendingRows()).isEqualTo(1));
+        }
+        // Nothing visible, and no pending row stays behind either (the service removed it when the body broke off).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(pendingRows()).isZero());
+        given().filter(TestUsers.as(alice)).get("/api/files").then().body("size()", equalTo(before));
+    }
+
+    @Test
+    void theCleanupRemovesUploadsThatNeverFinished() throws Exception {
+        // What a replica that crashed mid-upload leaves: a pending row, and an object (or part of one).
+        String location = FileIds.random();
+        long row = files.insertPending(location, alice.contextId(), alice.userId(), "crashed.bin", "application/octet-stream",
+                StoredFile.Form.ENCRYPTED, location).await().indefinitely();
+        try (ObjectWriter writer = store.create(location)) {
+            writer.write(random(1000, 11));
+            writer.commit();
+        }
+        pool.preparedQuery("UPDATE guard_file SET created_at = NOW(3) - INTERVAL 7 HOUR WHERE id = ?")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(row)).await().indefinitely();
+        String young = uploaded(alice, "young.bin", random(1000, 12));
+
+        assertThat(cleanup.run()).isGreaterThanOrEqualTo(1);
+        assertThat(pool.preparedQuery("SELECT id FROM guard_file WHERE id = ?").execute(io.vertx.mutiny.sqlclient.Tuple.of(row))
+                .await().indefinitely().size()).isZero();
+        assertThatThrownBy(() -> store.size(location)).isInstanceOf(io.guardcluster.filestore.storage.ObjectNotFoundException.class);
+        given().filter(TestUsers.as(alice)).get("/api/files/" + young).then().statusCode(200);
+    }
+
+    long pendingRows() {
+        return pool.preparedQuery("SELECT COUNT(*) AS n FROM guard_file WHERE state = 'pending' AND owner_user = ?")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(alice.userId())).await().indefinitely()
+                .iterator().next().getLong("n");
     }
 
     // ------------------------------------------------------------------ helpers
