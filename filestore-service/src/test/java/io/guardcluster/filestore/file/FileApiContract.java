@@ -194,12 +194,13 @@ abstract class FileApiContract {
         String id = uploaded(alice, "for-gpg.bin", data);
         byte[] raw = given().filter(TestUsers.as(alice)).get("/api/files/" + id + "/raw").then().statusCode(200)
                 .contentType("application/pgp-encrypted").extract().asByteArray();
-        Gpg gpg = Gpg.withSecretKey(exportedKey(alice, ALICE_PASSWORD), "export pass");
-        assertThat(gpg.decrypt(raw, "export pass")).isEqualTo(data);
-        String armored = given().filter(TestUsers.as(alice)).queryParam("armor", true).get("/api/files/" + id + "/raw")
-                .then().statusCode(200).extract().asString();
-        assertThat(armored).startsWith("-----BEGIN PGP MESSAGE-----");
-        assertThat(gpg.decrypt(armored.getBytes(StandardCharsets.US_ASCII), "export pass")).isEqualTo(data);
+        try (Gpg gpg = Gpg.withSecretKey(exportedKey(alice, ALICE_PASSWORD), "export pass")) {
+            assertThat(gpg.decrypt(raw, "export pass")).isEqualTo(data);
+            String armored = given().filter(TestUsers.as(alice)).queryParam("armor", true).get("/api/files/" + id + "/raw")
+                    .then().statusCode(200).extract().asString();
+            assertThat(armored).startsWith("-----BEGIN PGP MESSAGE-----");
+            assertThat(gpg.decrypt(armored.getBytes(StandardCharsets.US_ASCII), "export pass")).isEqualTo(data);
+        }
     }
 
     @Test

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** GnuPG 2.2 as a peer, in a throw-away home directory. */
-final class Gpg {
+/** GnuPG 2.2 as a peer, in a throw-away home directory; closing stops its agent and deletes the directory. */
+final class Gpg implements AutoCloseable {
 
     private final Path home;
 
@@ -33,10 +33,22 @@ final class Gpg {
 
     /** {@code data} encrypted with gpg to {@code armoredPublicKey}, binary, with gpg's default compression. */
     static byte[] encryptTo(String armoredPublicKey, byte[] data) throws IOException, InterruptedException {
-        Gpg gpg = fresh();
-        Path key = gpg.home.resolve("recipient.asc");
-        Files.writeString(key, armoredPublicKey);
-        return gpg.run(data, "--batch", "--trust-model", "always", "--recipient-file", key.toString(), "--encrypt");
+        try (Gpg gpg = fresh()) {
+            Path key = gpg.home.resolve("recipient.asc");
+            Files.writeString(key, armoredPublicKey);
+            return gpg.run(data, "--batch", "--trust-model", "always", "--recipient-file", key.toString(), "--encrypt");
+        }
+    }
+
+    /** Stops the agent gpg started for this home (it would outlive the test) and deletes the home. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("gpgconf", "--homedir", home.toString(), "--kill", "all")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        kill.waitFor(10, TimeUnit.SECONDS);
+        try (var paths = Files.walk(home)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     byte[] decrypt(byte[] message, String passphrase) throws IOException, InterruptedException {
