@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.guardcluster.common.http.HeaderText;
 import io.guardcluster.common.identity.CurrentIdentity;
 import io.guardcluster.common.keyservice.KeyServiceClient.Unlock;
 import io.guardcluster.common.problem.GuardProblemException;
@@ -144,6 +145,6 @@ public class FileResource {
     }
 
     private static Unlock unlock(String password, String unlockToken) {
-        return new Unlock(password, unlockToken);
+        return new Unlock(HeaderText.utf8(password), unlockToken);
     }
 }

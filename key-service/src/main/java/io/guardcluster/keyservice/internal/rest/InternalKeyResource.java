@@ -1,10 +1,6 @@
 package io.guardcluster.keyservice.internal.rest;
 
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import jakarta.ws.rs.Consumes;
@@ -20,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.guardcluster.common.http.HeaderText;
 import io.guardcluster.common.identity.CurrentIdentity;
 import io.guardcluster.common.identity.InternalIdentity;
 import io.guardcluster.common.problem.GuardProblemException;
@@ -127,7 +124,7 @@ public class InternalKeyResource {
             @QueryParam("armored") @DefaultValue("true") boolean armored, @HeaderParam(PASSWORD_HEADER) String password,
             @HeaderParam(UNLOCK_TOKEN_HEADER) String unlockToken) {
         InternalIdentity user = identity.get();
-        return signing.sign(user, data, new Unlock(headerText(password), unlockToken), text, armored)
+        return signing.sign(user, data, new Unlock(HeaderText.utf8(password), unlockToken), text, armored)
                 .map(signed -> Response.ok(signed.signature(), PGP_SIGNATURE)
                         .header("X-Guard-Key-Fingerprint", signed.fingerprint()).build());
     }
@@ -146,22 +143,5 @@ public class InternalKeyResource {
         }
         return guests.create(identity.get(), request.email(), request.name())
                 .map(guest -> guest.created() ? RestResponse.status(RestResponse.Status.CREATED, guest) : RestResponse.ok(guest));
-    }
-
-    /**
-     * Header values arrive as ISO-8859-1 characters, one per byte. A password with non-ASCII characters is sent as
-     * its UTF-8 bytes: decode those; anything that is not valid UTF-8 stays as it came.
-     */
-    static String headerText(String value) {
-        if (value == null || value.chars().allMatch(c -> c < 0x80)) {
-            return value;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1))).toString();
-        } catch (CharacterCodingException e) {
-            return value;
-        }
     }
 }
