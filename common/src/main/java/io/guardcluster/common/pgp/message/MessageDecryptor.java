@@ -116,7 +116,7 @@ public final class MessageDecryptor {
 
     /**
      * SEIPD v1: the session key's algorithm in CFB mode, then the MDC check. AES (what gpg 2.2 and we use) through the
-     * JCE; the rest (CAST5, Twofish, Camellia, ... from older or other implementations, which the JDK's providers
+     * JCE's multi-block AES; the rest (CAST5, Twofish, Camellia, ... from older or other implementations, which the JDK's providers
      * partly lack) through BouncyCastle's lightweight engine: slower, but rare.
      */
     private static InputStream v1(SymmetricEncIntegrityPacket seipd, SessionKey sessionKey)
@@ -133,8 +133,13 @@ public final class MessageDecryptor {
             PGPDataDecryptorFactory factory = aes ? new JceSessionKeyDataDecryptorFactoryBuilder().build(pgp)
                     : new BcSessionKeyDataDecryptorFactory(pgp);
             PGPDataDecryptor decryptor = factory.createDataDecryptor(true, algorithm, key);
-            return new MdcInputStream(decryptor.getInputStream(seipd.getInputStream()), decryptor.getIntegrityCalculator(),
-                    decryptor.getBlockSize());
+            // AES: the same CFB decryption, many blocks per AES call (see AesCfbDecryptingInputStream); BouncyCastle's
+            // decryptor still supplies the MDC's digest.
+            InputStream plaintext = aes ? new AesCfbDecryptingInputStream(seipd.getInputStream(), key)
+                    : decryptor.getInputStream(seipd.getInputStream());
+            return new MdcInputStream(plaintext, decryptor.getIntegrityCalculator(), decryptor.getBlockSize());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new PGPException("AES is not available", e);
         } finally {
             Arrays.fill(key, (byte) 0); // the cipher holds its own copy
         }

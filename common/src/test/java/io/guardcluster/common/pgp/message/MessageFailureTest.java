@@ -145,14 +145,15 @@ class MessageFailureTest {
 
     @Test
     void theBodyStreamsOwnFailurePassesThroughUnchanged() throws Exception {
-        TestMessages.Made made = encrypt(PLAINTEXT, "t", List.of(recipient()));
+        // Large enough that the failure comes after the start (decryption reads up to a 64 KiB chunk ahead).
+        TestMessages.Made made = encrypt(utf8("x".repeat(300_000)), "t", List.of(recipient()));
         IOException disk = new IOException("storage read failed");
         InputStream failing = new FilterInputStream(new ByteArrayInputStream(made.body())) {
             private int read;
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                if (read > 1000) {
+                if (read > 200_000) {
                     throw disk;
                 }
                 int n = super.read(b, off, Math.min(len, 100));
