@@ -115,13 +115,13 @@ public class FileService {
                 copyEncrypted(in, stored);
                 plaintextSize = -1;
             } else if (form == StoredFile.Form.PLAIN) {
-                in.transferTo(stored);
+                copy64k(in, stored);
                 plaintextSize = in.count();
             } else {
                 List<PGPPublicKey> all = recipients.values().stream().flatMap(List::stream).toList();
                 EncryptingOutputStream encrypting = encryptor.encrypt(all, fileName, Instant.now(), stored);
                 try (SessionKey ignored = encrypting.sessionKey()) {
-                    in.transferTo(encrypting);
+                    copy64k(in, encrypting);
                     encrypting.close();
                 }
                 plaintextSize = encrypting.plaintextBytes();
@@ -177,7 +177,7 @@ public class FileService {
         SplitMessage.read(recording);
         out.write(recording.recorded());
         recording.stopRecording();
-        recording.transferTo(out);
+        copy64k(recording, out);
     }
 
     private static List<FileRecipient> recipientRows(Map<String, List<PGPPublicKey>> recipients, EncryptedSessionKeys packets) {
@@ -475,9 +475,18 @@ public class FileService {
         }
     }
 
+    /** Like transferTo, with a buffer as large as the request chunks and the encryption's packets (64 KiB). */
+    private static void copy64k(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+        }
+    }
+
     private static void copy(InputStream in, OutputStream out) throws IOException {
         try (in) {
-            in.transferTo(out);
+            copy64k(in, out);
         }
     }
 

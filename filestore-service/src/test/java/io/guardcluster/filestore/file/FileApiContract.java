@@ -189,6 +189,26 @@ abstract class FileApiContract {
     }
 
     @Test
+    void sharingWithAnExternalKeyLetsItsOwnerDecryptTheRawForm() throws Exception {
+        byte[] data = random(300_000, 13);
+        String id = uploaded(alice, "for-an-outsider.bin", data);
+        String outsider = "outsider." + alice.userId() + "@example.org";
+        try (Gpg theirs = Gpg.fresh()) {
+            String theirKey = theirs.generate(outsider);
+            // Alice has their public key in her keyring (key-service finds it there for her).
+            given().baseUri(TestCluster.get().keyService().url()).filter(TestUsers.as(alice)).contentType("application/pgp-keys")
+                    .body(theirKey).post("/api/keys/keyring").then().statusCode(200);
+            given().filter(TestUsers.as(alice)).contentType(ContentType.JSON)
+                    .body(Map.of("email", outsider, "password", ALICE_PASSWORD))
+                    .post("/api/files/" + id + "/recipients").then().statusCode(200)
+                    .body("recipients.email", hasItem(outsider));
+            byte[] raw = given().filter(TestUsers.as(alice)).get("/api/files/" + id + "/raw").then().statusCode(200)
+                    .extract().asByteArray();
+            assertThat(theirs.decrypt(raw)).isEqualTo(data);
+        }
+    }
+
+    @Test
     void theRawFormIsAStandardMessageGpgDecryptsWithTheExportedKey() throws Exception {
         byte[] data = random(500_000, 4);
         String id = uploaded(alice, "for-gpg.bin", data);

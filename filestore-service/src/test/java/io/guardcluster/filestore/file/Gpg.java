@@ -51,6 +51,16 @@ final class Gpg implements AutoCloseable {
         }
     }
 
+    /** A new key (gpg's default algorithms, no passphrase) for {@code address}; its public key, armored. */
+    String generate(String address) throws IOException, InterruptedException {
+        run(new byte[0], "--batch", "--passphrase", "", "--quick-gen-key", address, "default", "default", "never");
+        return new String(run(new byte[0], "--armor", "--export", address), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    byte[] decrypt(byte[] message) throws IOException, InterruptedException {
+        return run(message, "--batch", "--decrypt");
+    }
+
     byte[] decrypt(byte[] message, String passphrase) throws IOException, InterruptedException {
         return run(message, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--decrypt");
     }
