@@ -2,7 +2,6 @@ package io.guardcluster.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +25,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.guardcluster.cli.stack.Ports;
 import io.guardcluster.testing.GroupwareSession;
+import io.guardcluster.testing.RssSampler;
 import io.guardcluster.testing.ServiceProcess;
 import io.guardcluster.testing.TestCluster;
 
@@ -191,37 +190,6 @@ class GatewayStreamingIT {
             java.util.Arrays.fill(b, off, off + n, (byte) 0);
             left -= n;
             return n;
-        }
-    }
-
-    /** Samples a process's RSS every 50 ms and keeps the peak. */
-    private static final class RssSampler implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong peak = new AtomicLong();
-        private final Thread thread;
-
-        RssSampler(ServiceProcess process) {
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        peak.accumulateAndGet(process.residentBytes(), Math::max);
-                        Thread.sleep(50);
-                    } catch (IOException | InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "rss-sampler");
-            thread.start();
-        }
-
-        long peak() {
-            return peak.get();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
         }
     }
 }

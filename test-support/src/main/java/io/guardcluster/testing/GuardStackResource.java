@@ -8,7 +8,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Gives a {@code @QuarkusTest} real servers: MariaDB with an initialised cluster (schema, master key
  * fingerprint, oxguardpass) always; Infinispan with {@code infinispan=true}; storage with
- * {@code storage=file} (a fresh NAS directory) or {@code storage=s3} (S3Proxy). No Dev Services,
+ * {@code storage=file} (a fresh NAS directory) or {@code storage=s3} (S3Proxy); a packaged key-service process
+ * for services that call it with {@code keyService=true}. No Dev Services,
  * no Docker, no in-memory stand-ins.
  *
  * <pre>
@@ -19,19 +20,24 @@ public class GuardStackResource implements QuarkusTestResourceLifecycleManager {
 
     private boolean infinispan;
     private String storage;
+    private boolean keyService;
 
     @Override
     public void init(Map<String, String> initArgs) {
         infinispan = Boolean.parseBoolean(initArgs.getOrDefault("infinispan", "false"));
         storage = initArgs.get("storage");
+        keyService = Boolean.parseBoolean(initArgs.getOrDefault("keyService", "false"));
     }
 
     @Override
     public Map<String, String> start() {
         TestCluster cluster = TestCluster.get();
         Map<String, String> config = new HashMap<>(cluster.databaseConfig());
-        if (infinispan) {
+        if (infinispan || keyService) {
             config.putAll(cluster.infinispanConfig());
+        }
+        if (keyService) {
+            config.putAll(cluster.keyServiceConfig());
         }
         if ("s3".equals(storage)) {
             config.putAll(cluster.s3Config());

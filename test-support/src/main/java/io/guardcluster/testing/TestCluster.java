@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -35,6 +36,7 @@ public final class TestCluster {
     private final Path masterKeyFile;
     private InfinispanServer infinispan;
     private S3ProxyServer s3proxy;
+    private ServiceProcess keyService;
 
     private TestCluster(Path dir) throws IOException {
         this.dir = dir;
@@ -94,6 +96,47 @@ public final class TestCluster {
             }
         }
         return s3proxy;
+    }
+
+    /**
+     * A packaged key-service (from {@code ../key-service}, built earlier in the reactor) on this cluster's database,
+     * Infinispan and oxguardpass, for services that call it; started on first use, one per JVM. Its pool of
+     * pre-generated keys is off (nothing here needs RSA keys fast).
+     */
+    public synchronized ServiceProcess keyService() {
+        if (keyService == null || !keyService.isAlive()) {
+            try {
+                Map<String, String> env = new HashMap<>(asEnvironment(databaseConfig()));
+                env.putAll(asEnvironment(infinispanConfig()));
+                env.put("GUARD_KEY_CACHE_ENABLED", "false");
+                env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+                Path module = locateModule("key-service");
+                keyService = ServiceProcess.start(module, Ports.freePort(), env, dir.resolve("key-service.log"))
+                        .awaitReady(java.time.Duration.ofSeconds(90));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start key-service", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting key-service", e);
+            }
+        }
+        return keyService;
+    }
+
+    /** Client settings that make a service call {@link #keyService()} (Stork's static list). */
+    public Map<String, String> keyServiceConfig() {
+        return Map.of("quarkus.stork.key-service.service-discovery.type", "static",
+                "quarkus.stork.key-service.service-discovery.address-list", "127.0.0.1:" + keyService().port());
+    }
+
+    /** A sibling module's directory, from a module's directory (Maven runs tests there) or the project root. */
+    private static Path locateModule(String name) {
+        for (Path candidate : List.of(Path.of("..", name), Path.of(name))) {
+            if (Files.isDirectory(candidate.resolve("target"))) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("module " + name + " is not built (no " + name + "/target): build the project first");
     }
 
     public MariaDbServer mariadb() {

@@ -43,6 +43,13 @@ public final class TestUsers {
         return new SigningFilter(user);
     }
 
+    /** An identity header value for one request to {@code authority} (host:port), for clients other than RestAssured. */
+    public static String sign(InternalIdentity user, String method, String authority, String pathAndQuery) {
+        InternalIdentity current = new InternalIdentity(user.contextId(), user.userId(), user.email(),
+                Instant.now().plusSeconds(60));
+        return codec().sign(current, new RequestBinding(method, authority, pathAndQuery));
+    }
+
     private record SigningFilter(InternalIdentity user) implements Filter {
         @Override
         public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response,

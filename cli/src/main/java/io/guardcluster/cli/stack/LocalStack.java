@@ -580,6 +580,12 @@ public final class LocalStack {
                 env.put("QUARKUS_S3_AWS_CREDENTIALS_TYPE", "static");
             }
         }
+        if (service == StackService.FILESTORE_SERVICE) {
+            // Private-key operations go to key-service; Stork balances over its replicas.
+            env.put("QUARKUS_STORK_KEY_SERVICE_SERVICE_DISCOVERY_TYPE", "static");
+            env.put("QUARKUS_STORK_KEY_SERVICE_SERVICE_DISCOVERY_ADDRESS_LIST",
+                    addresses(state.ports(), state.replicas(), StackService.KEY_SERVICE));
+        }
         if (service == StackService.GATEWAY) {
             env.putAll(gatewayRouting(state.ports(), state.replicas()));
         }
@@ -608,6 +614,15 @@ public final class LocalStack {
             urls.add(httpUrl(ports.service(service, i)));
         }
         return String.join(",", urls);
+    }
+
+    /** host:port of every replica of {@code service}, comma-separated (Stork's static list). */
+    private static String addresses(StackPorts ports, int replicas, StackService service) {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            addresses.add(Ports.LOOPBACK + ":" + ports.service(service, i));
+        }
+        return String.join(",", addresses);
     }
 
     /** A property-name segment as MicroProfile Config's environment variable: key-service → KEY_SERVICE. */

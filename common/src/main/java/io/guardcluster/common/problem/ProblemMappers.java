@@ -31,6 +31,17 @@ public class ProblemMappers {
         return response;
     }
 
+    /**
+     * A message that does not decrypt or fails its integrity check (a wrong key, tampered data). The one answer for
+     * every decryption failure, with no detail (no oracle). When it happens while a decrypted body is already on
+     * its way, the response is cut off instead: the client sees a broken transfer, never a complete one.
+     */
+    @ServerExceptionMapper
+    public Response undecryptable(io.guardcluster.common.pgp.message.MessageIntegrityException e, UriInfo uri) {
+        return respond(new Problem(Problem.type("cannot-decrypt"), "Bad request", 400,
+                "the data cannot be decrypted with your key (or it is damaged)", path(uri)));
+    }
+
     /** Malformed JSON or a body that does not fit the expected shape: the user's mistake. */
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
