@@ -401,6 +401,11 @@ gpg --homedir "$GH" --batch -v --pinentry-mode loopback --passphrase-file "$EXPO
 prop gpg.cipher "$(grep -E 'encrypted data' "$WORK/gpg-v.log" | sed -n 1p | sed 's/^gpg: //')"
 prop gpg.packets "$(packets "$WORK/out.gpg")"
 
+printf 'x\n' >"$WORK/tiny.txt"
+"${GPG_ENC[@]:0:${#GPG_ENC[@]}-3}" -o "$WORK/tiny.gpg" "$WORK/tiny.txt" 2>>"$WORK/gpg.log" || die "gpg --encrypt failed (tiny)"
+GPG_ENC_TINY=("${GPG_ENC[@]:0:${#GPG_ENC[@]}-3}" -o "$WORK/tiny.out.gpg" "$WORK/tiny.txt")
+GPG_DEC_TINY=("${GPG_DEC[@]:0:${#GPG_DEC[@]}-1}" "$WORK/tiny.gpg")
+
 gpg_timed() { # SECONDS of one run of the command
   local t0 t1
   t0=$EPOCHREALTIME
@@ -420,8 +425,21 @@ for op in encrypt decrypt; do
   done
   phase_end "gpg.$op"
   stats "gpg.$op" "${RATES[@]}"
+  # gpg's fixed cost per operation: the same command on a 2-byte file (process start, key lookup; for decrypt also
+  # gpg-agent's S2K: it caches the passphrase, not the key, and derives the key again for every use).
+  FIXED=()
+  for i in $(seq 1 "$RUNS"); do
+    if [[ $op == encrypt ]]; then FIXED+=("$(gpg_timed "${GPG_ENC_TINY[@]}")"); else FIXED+=("$(gpg_timed "${GPG_DEC_TINY[@]}")"); fi
+  done
+  prop "gpg.$op.fixed_runs_s" "${FIXED[*]}"
+  fixed="$(printf '%s\n' "${FIXED[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+  prop "gpg.$op.fixed_s" "$fixed"
+  # the median run's MiB/s without that fixed cost
+  prop "gpg.$op.net_median_mib_s" "$(awk -v m="$FILE_MIB" -v r="$(getprop "gpg\\.$op\\.median_mib_s")" -v f="$fixed" \
+    'BEGIN { t = m / r - f; if (t > 0) printf "%.1f", m / t; else print "-" }')"
+  log "gpg $op: fixed cost ${fixed}s per operation; net of it the median run does $(getprop "gpg\\.$op\\.net_median_mib_s") MiB/s"
 done
-rm -f "$WORK/out.gpg"
+rm -f "$WORK/out.gpg" "$WORK/tiny.out.gpg" "$WORK/tiny.gpg"
 
 # ---------------------------------------------------------------------------------- the report
 prop machine.other_java "$(other_java)"
@@ -438,6 +456,8 @@ for b in "${BACKENDS[@]}"; do
   prop "$b.upload.ratio_best" "$(ratio "$(getprop "$b\\.upload\\.best_mib_s")" "$ENC_BEST")"
   prop "$b.download.ratio_median" "$(ratio "$(getprop "$b\\.download\\.median_mib_s")" "$DEC_MED")"
   prop "$b.download.ratio_best" "$(ratio "$(getprop "$b\\.download\\.best_mib_s")" "$DEC_BEST")"
+  prop "$b.upload.ratio_net" "$(ratio "$(getprop "$b\\.upload\\.median_mib_s")" "$(getprop 'gpg\.encrypt\.net_median_mib_s')")"
+  prop "$b.download.ratio_net" "$(ratio "$(getprop "$b\\.download\\.median_mib_s")" "$(getprop 'gpg\.decrypt\.net_median_mib_s')")"
 done
 backend_label() { case $1 in file) echo "NAS (directory)" ;; s3) echo "S3 (S3Proxy)" ;; *) echo "$1" ;; esac; }
 g() { getprop "$(sed 's/\./\\./g' <<<"$1")"; }
@@ -478,6 +498,13 @@ mkdir -p "$(dirname "$RESULTS")"
   done
   echo "- gpg: encrypt $(g gpg.encrypt.runs); decrypt $(g gpg.decrypt.runs)"
   echo
+  echo "gpg's fixed cost per operation, the same command on a 2-byte file ($RUNS runs, median): encrypt $(g gpg.encrypt.fixed_s) s"
+  echo "($(g gpg.encrypt.fixed_runs_s)), decrypt $(g gpg.decrypt.fixed_s) s ($(g gpg.decrypt.fixed_runs_s)): process start and key lookup, and for"
+  echo "decrypt gpg-agent deriving the key from the passphrase again (its cache holds the passphrase, not the key; the"
+  echo "service's downloads use an unlock token instead and pay no key derivation). Net of it, gpg's median run is"
+  echo "$(g gpg.encrypt.net_median_mib_s) MiB/s encrypting and $(g gpg.decrypt.net_median_mib_s) MiB/s decrypting. The service's own fixed costs (HTTP, the"
+  echo "session-key call to key-service, the database row) are not subtracted."
+  echo
   echo "CPU time during the measured runs (all $RUNS together), seconds:"
   echo
   echo "| phase | wall | filestore-service | gateway | curl / gpg | other processes (% of a core) |"
@@ -496,7 +523,8 @@ mkdir -p "$(dirname "$RESULTS")"
   for b in "${BACKENDS[@]}"; do
     for op in upload download; do
       r="$(g "$b.$op.ratio_median")"
-      echo "- $(backend_label "$b") $op: $r × gpg $([[ $op == upload ]] && echo encrypt || echo decrypt) (median; best $(g "$b.$op.ratio_best")): $(verdict "$r")"
+      rn="$(g "$b.$op.ratio_net")"
+      echo "- $(backend_label "$b") $op: $r × gpg $([[ $op == upload ]] && echo encrypt || echo decrypt) (median; best $(g "$b.$op.ratio_best")): $(verdict "$r"); against gpg net of its fixed cost: $rn × ($(verdict "$rn" | tr -d '*'))"
     done
   done
   echo
