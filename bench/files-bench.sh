@@ -18,7 +18,8 @@
 #   BENCH_RESULTS      where the Markdown goes (bench/results/files-<date>.md; the raw figures next to it, .properties)
 #   JAVA_HOME          a JDK >= 21 (else the newest one under /usr/lib/jvm)
 #
-# For each backend it starts the local stack (guard up --replicas 1 --storage <backend>) in a private temporary
+# For each backend it starts the local stack (GUARD_KEY_CACHE_ENABLED=false guard up --replicas 1 --storage <backend>: no
+# RSA key pool filling in the background) in a private temporary
 # directory, logs alice in at the groupware emulator, creates her first key (Ed25519/Cv25519, the default) through the
 # gateway, unlocks it, and measures uploads (curl -T: streamed) and downloads (to /dev/null) through the gateway while
 # sampling filestore-service's VmRSS every 50 ms; then stops that stack (guard down --purge). The first stack's key is
@@ -277,7 +278,10 @@ for backend in "${BACKENDS[@]}"; do
   layout_free "$BASE" || die "a port of the stack's layout at base $BASE is in use: $(layout_ports "$BASE")"
   log "[$backend] starting the local stack (1 replica, --storage $backend, base port $BASE)"
   STACK_UP=1
-  if ! guard_cli up --replicas 1 --storage "$backend" --state-dir "$STATE" --base-port "$BASE" >"$WORK/guard-up-$backend.log" 2>&1; then
+  # The key cache off (guard up passes its environment on to the services): its pool of RSA keys would otherwise be
+  # generated, in the background, while the files are measured; alice's key is Ed25519 and never comes from it.
+  if ! GUARD_KEY_CACHE_ENABLED=false guard_cli up --replicas 1 --storage "$backend" --state-dir "$STATE" --base-port "$BASE" \
+    >"$WORK/guard-up-$backend.log" 2>&1; then
     cat "$WORK/guard-up-$backend.log" >&2
     die "guard up --storage $backend failed"
   fi
