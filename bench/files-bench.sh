@@ -61,7 +61,7 @@ cleanup() {
   [[ -n "$SAMPLER_PID" ]] && stop_pid "$SAMPLER_PID" 10
   for home in "${GNUPG_HOMES[@]}"; do gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1; done
   if [[ "$STACK_UP" == 1 ]]; then
-    [[ -d "$STATE/logs" ]] && cp -a "$STATE/logs" "$WORK/stack-logs-$(basename "$STATE")"
+    [[ -d "$STATE/logs" ]] && cp -RL "$STATE/logs" "$WORK/stack-logs-${STATE##*/state-}" 2>/dev/null
     stack_down
   fi
   [[ -n "$DATA_DIR" && -d "$DATA_DIR" ]] && rm -rf "$DATA_DIR"
@@ -387,7 +387,7 @@ for backend in "${BACKENDS[@]}"; do
   fi
 
   log "[$backend] stopping the stack"
-  [[ -n "${BENCH_KEEP:-}" ]] && cp -a "$STATE/logs" "$WORK/stack-logs-$backend"
+  [[ -n "${BENCH_KEEP:-}" ]] && { cp -RL "$STATE/logs" "$WORK/stack-logs-$backend" 2>/dev/null || true; }
   stack_down || die "guard down failed"
   STACK_UP=0
   FS_PID="" GW_PID=""
