@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh: the shell helpers every benchmark script shares. Sourced, not run:
 #
 #   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
