@@ -27,6 +27,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 BASE="${BENCH_BASE_PORT:-23000}"
 DURATION="${BENCH_DURATION:-20}"
 WARMUP="${BENCH_WARMUP:-5}"
@@ -61,29 +63,17 @@ STATE="$WORK/state"
 STARTED_PIDS=()
 STACK_UP=0
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
   local pid
-  for pid in "${STARTED_PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
-    fi
-  done
+  for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid" 50; done
   if [[ -f "$WORK/haproxy.pid" ]]; then
     pid="$(cat "$WORK/haproxy.pid")"
     [[ -n "$pid" ]] && kill "$pid" 2>/dev/null
   fi
-  if [[ "$STACK_UP" == 1 ]]; then
-    guard_cli down --purge --state-dir "$STATE" >"$WORK/guard-down.log" 2>&1 \
-      || { log "guard down failed:"; cat "$WORK/guard-down.log" >&2; }
-  fi
+  [[ "$STACK_UP" == 1 ]] && stack_down
   if [[ $rc -ne 0 && -d "$WORK" ]]; then
     log "exit code $rc; logs kept in $WORK"
   else
@@ -91,77 +81,12 @@ cleanup() {
   fi
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'log "command failed (line $LINENO): $BASH_COMMAND"' ERR
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_traps
 
 # ------------------------------------------------------------------------------ prerequisites
 
-java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
-}
-
-find_jdk() {
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(java_major "$JAVA_HOME/bin/java")" -ge 21 ]]; then
-    return
-  fi
-  local best="" best_major=0 c m
-  for c in /usr/lib/jvm/*; do
-    [[ -x "$c/bin/javac" ]] || continue
-    m="$(java_major "$c/bin/java")"
-    if [[ "$m" -ge 21 && "$m" -gt "$best_major" ]]; then best="$c"; best_major="$m"; fi
-  done
-  [[ -n "$best" ]] || die "no JDK >= 21 (set JAVA_HOME)"
-  export JAVA_HOME="$best"
-}
-
-ensure_packages() {
-  local missing=()
-  command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
-  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
-  command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server)
-  [[ ${#missing[@]} -eq 0 ]] && return
-  [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1 \
-    || die "missing packages: ${missing[*]} (apt-get install -y ${missing[*]})"
-  log "installing ${missing[*]}"
-  apt-get update -qq >/dev/null
-  # policy-rc.d or not: the haproxy package's own service is not wanted, only the binary.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
-CLI_JAR=""
-ensure_built() {
-  local unbuilt=0 m
-  for m in key-service mail-service filestore-service gateway groupware-emulator; do
-    [[ -f "$ROOT/$m/target/quarkus-app/quarkus-run.jar" ]] || unbuilt=1
-  done
-  [[ -f "$ROOT/servers/target/infinispan-server.classpath" ]] || unbuilt=1
-  CLI_JAR="$(ls "$ROOT"/cli/target/guard-cli-*-all.jar 2>/dev/null | sed -n 1p || true)"
-  [[ -n "$CLI_JAR" ]] || unbuilt=1
-  if [[ $unbuilt == 1 ]]; then
-    log "building (./mvnw -B -q -DskipTests install)"
-    (cd "$ROOT" && ./mvnw -B -q -DskipTests install) >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
-    CLI_JAR="$(ls "$ROOT"/cli/target/guard-cli-*-all.jar | sed -n 1p)"
-  fi
-}
-
-# A private copy of what runs (services, servers classpath, CLI), used as GUARD_HOME: a build in the
-# shared work tree while the benchmark runs (someone's ./mvnw install) must not swap jars under the
-# running JVMs, nor the CLI under 'guard down'.
-APP=""
-snapshot_build() {
-  APP="$WORK/app"
-  local m
-  for m in key-service mail-service filestore-service gateway groupware-emulator; do
-    mkdir -p "$APP/$m/target"
-    cp -a "$ROOT/$m/target/quarkus-app" "$APP/$m/target/"
-  done
-  mkdir -p "$APP/servers" "$APP/cli/target"
-  cp -a "$ROOT/servers/target" "$APP/servers/"
-  cp -a "$CLI_JAR" "$APP/cli/target/"
-  CLI_JAR="$APP/cli/target/$(basename "$CLI_JAR")"
+# snapshot_build (lib.sh) copies what runs; the benchmark's gateway runs the copy, or BENCH_GATEWAY_APP's build.
+snapshot_gateway() {
   GATEWAY_APP="$APP/gateway/target/quarkus-app"
   if [[ -n "$GATEWAY_APP_ALT" ]]; then
     [[ -f "$GATEWAY_APP_ALT/quarkus-run.jar" ]] || die "BENCH_GATEWAY_APP=$GATEWAY_APP_ALT has no quarkus-run.jar"
@@ -170,58 +95,9 @@ snapshot_build() {
   fi
 }
 
-# The CLI jar directly, as ./guard does after its checks: ./guard would rebuild whenever any source is
-# newer than the jar, which on a shared work tree means a Maven build in the middle of a benchmark.
-guard_cli() { GUARD_HOME="$APP" "$JAVA_HOME/bin/java" -jar "$CLI_JAR" "$@"; }
-
-port_free() { [[ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]]; }
-
-wait_http() { # url expected-status seconds
-  local url=$1 want=$2 secs=$3 code=""
-  for _ in $(seq 1 $((secs * 4))); do
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)"
-    [[ "$code" == "$want" ]] && return 0
-    sleep 0.25
-  done
-  log "$url answered ${code:-nothing}, not $want, within ${secs}s"
-  return 1
-}
-
 # ---------------------------------------------------------------------------------- measuring
 
-# cpu_ticks PID...: user+system clock ticks consumed so far by the processes (all threads)
-cpu_ticks() {
-  local total=0 pid t
-  for pid in "$@"; do
-    t="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"
-    total=$((total + t))
-  done
-  echo "$total"
-}
-CLK_TCK="$(getconf CLK_TCK)"
-# user+nice+system+steal of the whole machine (irq/softirq left out: loopback traffic is accounted there,
-# not to the processes that cause it).
-machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $9; exit}' /proc/stat; }
-# CPU of this shell's finished children (wrk) in ticks; call as 'times >FILE; children_ticks FILE' in the
-# main shell (a $(...) subshell has children of its own, not ours).
-children_ticks() {
-  sed -n 2p "$1" | awk -v hz="$CLK_TCK" '{
-    t = 0
-    for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
-    printf "%d", t * hz }'
-}
 OUR_PIDS="" # every long-lived process the benchmark started (set once all run)
-
-# foreign_load SECONDS: CPU used by processes not ours over SECONDS, in % of one core
-foreign_load() {
-  local m0 o0 m1 o1
-  # shellcheck disable=SC2086
-  m0="$(machine_busy_ticks)"; o0="$(cpu_ticks $OUR_PIDS)"
-  sleep "$1"
-  # shellcheck disable=SC2086
-  m1="$(machine_busy_ticks)"; o1="$(cpu_ticks $OUR_PIDS)"
-  awk -v d=$(( (m1 - m0) - (o1 - o0) )) -v hz="$CLK_TCK" -v s="$1" 'BEGIN { v = d / hz / s * 100; printf "%.0f", (v < 0 ? 0 : v) }'
-}
 
 to_ms() { # "520.00us" | "1.23ms" | "2.00s" -> milliseconds
   awk -v v="$1" 'BEGIN {
@@ -265,8 +141,7 @@ run_wrk() {
   R_ALL_US="$(awk -v d=$(( (o1 - o0) + (w1 - w0) )) -v hz="$CLK_TCK" -v n="$R_TOTAL" 'BEGIN { if (n > 0) printf "%.0f", d / hz * 1e6 / n; else print "-" }')"
   per_req() { awk -v d="$1" -v hz="$CLK_TCK" -v n="$R_TOTAL" 'BEGIN { if (n > 0) printf "%.0f", d / hz * 1e6 / n; else print "-" }'; }
   R_BREAKDOWN="$(per_req $((w1 - w0))) | $(per_req $((after - before))) | $(per_req $((k1 - k0))) | $(per_req $((i1 - i0))) | $(per_req $(( (o1 - o0) - (after - before) - (k1 - k0) - (i1 - i0) )))"
-  R_FOREIGN="$(awk -v d=$(( (m1 - m0) - (o1 - o0) - (w1 - w0) )) -v hz="$CLK_TCK" -v s="$elapsed" \
-    'BEGIN { v = d / hz / s * 100; printf "%.0f", (v < 0 ? 0 : v) }')"
+  R_FOREIGN="$(foreign_pct $(( (m1 - m0) - (o1 - o0) - (w1 - w0) )) "$elapsed")"
   log "$(printf '%-8s %7s req/s  p50 %7s ms  p99 %8s ms  non-2xx/3xx %7s  sock.err %s  CPU/req proxy %4s µs, all %4s µs  others %3s%%' \
     "$name" "$R_RPS" "$R_P50" "$R_P99" "$R_NON2XX" "$R_SOCKERR" "$R_CPU_US" "$R_ALL_US" "$R_FOREIGN")"
 }
@@ -275,9 +150,11 @@ run_wrk() {
 
 find_jdk
 export PATH="$JAVA_HOME/bin:$PATH"
-ensure_packages
-ensure_built
+# The haproxy package's own service is not wanted, only the binary.
+ensure_packages haproxy:haproxy wrk:wrk curl:curl mariadbd:mariadb-server
+ensure_built -DskipTests
 snapshot_build
+snapshot_gateway
 HAPROXY="$(command -v haproxy || echo /usr/sbin/haproxy)"
 
 for p in "$EMU_PORT" "$GW_PORT" "$HAPROXY_PORT" "$HAPROXY_STATS_PORT"; do
@@ -292,19 +169,18 @@ if ! guard_cli up --replicas 2 --state-dir "$STATE" --base-port "$BASE" >"$WORK/
 fi
 grep -E '^(key-service|gateway)-|^all ready' "$WORK/guard-up.log" >&2 || true
 
-prop() { sed -n "s/^$1=//p" "$STATE/stack.properties"; }
-STACK_GW_PID="$(prop 'process\.gateway-0\.pid')"
-KS0_PID="$(prop 'process\.key-service-0\.pid')"
-KS1_PID="$(prop 'process\.key-service-1\.pid')"
+STACK_GW_PID="$(stack_prop 'process\.gateway-0\.pid')"
+KS0_PID="$(stack_prop 'process\.key-service-0\.pid')"
+KS1_PID="$(stack_prop 'process\.key-service-1\.pid')"
 KS_PIDS="$KS0_PID $KS1_PID"
-ISPN_PID="$(prop 'process\.infinispan\.pid')"
-[[ "$(prop 'process\.key-service-0\.port')" == "$KS0" && "$(prop 'process\.key-service-1\.port')" == "$KS1" ]] \
+ISPN_PID="$(stack_prop 'process\.infinispan\.pid')"
+[[ "$(stack_prop 'process\.key-service-0\.port')" == "$KS0" && "$(stack_prop 'process\.key-service-1\.port')" == "$KS1" ]] \
   || die "the stack's key-service ports are not $KS0/$KS1 (StackPorts changed?): see $STATE/stack.properties"
 
 # The groupware emulator: the stack's if it runs one, else our own.
 EMU_NAME="$(sed -n 's/^process\.\([a-z0-9-]*emulator[a-z0-9-]*\)\.port=.*/\1/p' "$STATE/stack.properties" | sed -n 1p)"
 if [[ -n "$EMU_NAME" ]]; then
-  EMU_PORT="$(prop "process\\.$EMU_NAME\\.port")"
+  EMU_PORT="$(stack_prop "process\\.$EMU_NAME\\.port")"
   log "using the stack's groupware emulator $EMU_NAME on port $EMU_PORT"
 else
   log "the stack runs no groupware emulator: starting one on port $EMU_PORT"
@@ -420,13 +296,8 @@ AUTH_HDR=(-H "Cookie: $COOKIES" -H 'User-Agent: bench')
 # The numbers only mean something on an otherwise idle machine: wait a little for one (a shared
 # machine's build, say), then go on regardless and let the report show how busy it was.
 IDLE_WAIT="${BENCH_IDLE_WAIT:-60}"
-FOREIGN_BEFORE="$(foreign_load 3)"
-waited=3
-while [[ "$FOREIGN_BEFORE" -gt 15 && $waited -lt $IDLE_WAIT ]]; do
-  log "other processes use ${FOREIGN_BEFORE}% of a core: waiting for a quieter machine ($waited/${IDLE_WAIT}s)"
-  FOREIGN_BEFORE="$(foreign_load 5)"
-  waited=$((waited + 5))
-done
+# shellcheck disable=SC2086
+FOREIGN_BEFORE="$(quiet_load "$IDLE_WAIT" $OUR_PIDS)"
 log "CPU used by other processes before the runs: ${FOREIGN_BEFORE}% of a core"
 
 # JIT warm-up of all JVMs on every path before anything is measured (the per-run warm-up follows).
@@ -502,16 +373,13 @@ verdict() {
   echo "- added p99 vs direct under the '$1' load: $add ms (target ≤ 1 ms): $(awk -v a="$add" 'BEGIN { print (a <= 1 ? "**met**" : "**missed**") }')"
 }
 
-CPU_MODEL="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
-JDK_VERSION="$("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 1p)"
+CPU_MODEL="$(machine_cpu)"
+JDK_VERSION="$(jdk_version)"
 HAPROXY_VERSION="$("$HAPROXY" -v 2>&1 | sed -n 1p)"
 WRK_VERSION="$(wrk -v 2>&1 | sed -n '1s/ Copyright.*//p' || true)"
-GIT_REV="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(cd "$ROOT" && git status --porcelain -- . ':!bench' 2>/dev/null || true)" ]]; then GIT_REV="$GIT_REV (work tree modified)"; fi
-OTHER_JAVA=0
-for pid in $(pgrep -x java || true); do
-  [[ " $OUR_PIDS " == *" $pid "* ]] || OTHER_JAVA=$((OTHER_JAVA + 1))
-done
+GIT_REV="$(git_rev)"
+# shellcheck disable=SC2086
+OTHER_JAVA="$(other_java $OUR_PIDS)"
 
 mkdir -p "$(dirname "$RESULTS")"
 {
@@ -567,8 +435,8 @@ mkdir -p "$(dirname "$RESULTS")"
   echo "## Machine"
   echo
   echo "- CPU: $CPU_MODEL, nproc $(nproc); load average before the runs: ${LOADAVG_BEFORE:-$(cut -d' ' -f1-3 /proc/loadavg)}"
-  echo "- memory: $(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
-  echo "- kernel: $(uname -r); $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
+  echo "- memory: $(machine_memory)"
+  echo "- kernel: $(uname -r); $(machine_os)"
   echo "- JDK: $JDK_VERSION ($JAVA_HOME)"
   echo "- $HAPROXY_VERSION; $WRK_VERSION"
   echo "- everything on 127.0.0.1 on the same machine: wrk, the proxy, key-service ×2 and the rest of the local stack"

@@ -35,6 +35,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 BASE="${BENCH_BASE_PORT:-}"
 POOL_SIZE="${BENCH_POOL_SIZE:-140}"
 POOL_GENERATORS="${BENCH_POOL_GENERATORS:-1}"
@@ -64,19 +66,7 @@ GNUPG_HOMES=()
 STACK_UP=0
 KS_WARM_PID=""
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
 prop() { printf '%s=%s\n' "$1" "$2" >>"$PROPS"; }
-
-stop_pid() {
-  local pid=$1
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -87,8 +77,7 @@ cleanup() {
   for home in "${GNUPG_HOMES[@]}"; do gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1; done
   if [[ "$STACK_UP" == 1 ]]; then
     [[ -d "$STATE/logs" ]] && cp -a "$STATE/logs" "$WORK/stack-logs"
-    guard_cli down --purge --state-dir "$STATE" >"$WORK/guard-down.log" 2>&1 \
-      || { log "guard down failed:"; cat "$WORK/guard-down.log" >&2; }
+    stack_down
   fi
   if [[ ( $rc -ne 0 || -n "${BENCH_KEEP:-}" ) && -d "$WORK" ]]; then
     log "exit code $rc; logs kept in $WORK"
@@ -97,78 +86,9 @@ cleanup() {
   fi
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'log "command failed (line $LINENO): $BASH_COMMAND"' ERR
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_traps
 
 # ------------------------------------------------------------------------------ prerequisites
-
-java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
-}
-
-find_jdk() {
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/javac" && "$(java_major "$JAVA_HOME/bin/java")" -ge 21 ]]; then
-    return
-  fi
-  local best="" best_major=0 c m
-  for c in /usr/lib/jvm/*; do
-    [[ -x "$c/bin/javac" ]] || continue
-    m="$(java_major "$c/bin/java")"
-    if [[ "$m" -ge 21 && "$m" -gt "$best_major" ]]; then best="$c"; best_major="$m"; fi
-  done
-  [[ -n "$best" ]] || die "no JDK >= 21 (set JAVA_HOME)"
-  export JAVA_HOME="$best"
-}
-
-ensure_packages() {
-  local missing=()
-  command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
-  command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server)
-  [[ ${#missing[@]} -eq 0 ]] && return
-  [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1 \
-    || die "missing packages: ${missing[*]} (apt-get install -y ${missing[*]})"
-  log "installing ${missing[*]}"
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
-CLI_JAR=""
-ensure_built() {
-  local unbuilt=0 m
-  for m in key-service mail-service filestore-service gateway groupware-emulator; do
-    [[ -f "$ROOT/$m/target/quarkus-app/quarkus-run.jar" ]] || unbuilt=1
-  done
-  [[ -f "$ROOT/servers/target/infinispan-server.classpath" ]] || unbuilt=1
-  CLI_JAR="$(ls "$ROOT"/cli/target/guard-cli-*-all.jar 2>/dev/null | sed -n 1p || true)"
-  [[ -n "$CLI_JAR" ]] || unbuilt=1
-  if [[ $unbuilt == 1 ]]; then
-    log "building (./mvnw -B -q install -Dmaven.test.skip)"
-    (cd "$ROOT" && ./mvnw -B -q install -Dmaven.test.skip) >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
-    CLI_JAR="$(ls "$ROOT"/cli/target/guard-cli-*-all.jar | sed -n 1p)"
-  fi
-}
-
-# A private copy of what runs (as in gateway-bench.sh): a build in the shared work tree during the run must not swap
-# jars under the running JVMs, nor the CLI under 'guard down'.
-APP=""
-snapshot_build() {
-  APP="$WORK/app"
-  local m
-  for m in key-service mail-service filestore-service gateway groupware-emulator; do
-    mkdir -p "$APP/$m/target"
-    cp -a "$ROOT/$m/target/quarkus-app" "$APP/$m/target/"
-  done
-  mkdir -p "$APP/servers" "$APP/cli/target"
-  cp -a "$ROOT/servers/target" "$APP/servers/"
-  cp -a "$CLI_JAR" "$APP/cli/target/"
-  CLI_JAR="$APP/cli/target/$(basename "$CLI_JAR")"
-}
-
-# The CLI jar directly, as ./guard does after its checks (./guard would rebuild whenever a source is newer than the jar).
-guard_cli() { GUARD_HOME="$APP" "$JAVA_HOME/bin/java" -jar "$CLI_JAR" "$@"; }
 
 KB_CP=""
 compile_bench() {
@@ -191,54 +111,11 @@ kb() {
     || { tail -30 "$WORK/kb.stderr" >&2; die "KeyBench $mode failed"; }
 }
 
-port_free() { [[ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]]; }
-
 # The ports of a stack at base B (see StackPorts / guard up --help) and the benchmark's own.
 layout_ports() { echo $(($1 + 9)) $(($1 + 80)) $(($1 + 81)) $(($1 + 82)) $(($1 + 83)) $(($1 + 985)) $(($1 + 3222)) $(($1 + 5306)); }
-layout_free() { local p; for p in $(layout_ports "$1"); do port_free "$p" || return 1; done; }
-pick_base() {
-  local b
-  if [[ -n "$BASE" ]]; then
-    layout_free "$BASE" || die "a port of the layout at BENCH_BASE_PORT=$BASE is in use: $(layout_ports "$BASE")"
-    return
-  fi
-  for _ in $(seq 1 40); do
-    b=$(( 21000 + (RANDOM % 190) * 100 ))
-    if layout_free "$b"; then BASE=$b; return; fi
-  done
-  die "found no free base port: set BENCH_BASE_PORT"
-}
-
-wait_http() { # url expected-status seconds
-  local url=$1 want=$2 secs=$3 code=""
-  for _ in $(seq 1 $((secs * 4))); do
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)"
-    [[ "$code" == "$want" ]] && return 0
-    sleep 0.25
-  done
-  log "$url answered ${code:-nothing}, not $want, within ${secs}s"
-  return 1
-}
 
 # ---------------------------------------------------------------------------------- accounting
 
-CLK_TCK="$(getconf CLK_TCK)"
-cpu_ticks() { # user+system ticks so far of the processes (all threads)
-  local total=0 pid t
-  for pid in "$@"; do
-    t="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"
-    total=$((total + t))
-  done
-  echo "$total"
-}
-machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $9; exit}' /proc/stat; }
-# CPU of this shell's reaped children (KeyBench JVMs, gpg, the gpg loops) from `times`, in ticks.
-children_ticks() {
-  sed -n 2p "$1" | awk -v hz="$CLK_TCK" '{
-    t = 0
-    for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }
-    printf "%d", t * hz }'
-}
 # The benchmark's long-lived processes: the stack's, the warm key-service, the gpg-agents.
 our_pids() {
   local pids="" home pid
@@ -251,26 +128,10 @@ our_pids() {
   echo "$pids"
 }
 
-# foreign_load SECONDS: CPU used by processes not the benchmark's over SECONDS, in % of one core
-foreign_load() {
-  local pids m0 o0 m1 o1
-  pids="$(our_pids)"
-  # shellcheck disable=SC2086
-  m0="$(machine_busy_ticks)"; o0="$(cpu_ticks $pids)"
-  sleep "$1"
-  # shellcheck disable=SC2086
-  m1="$(machine_busy_ticks)"; o1="$(cpu_ticks $pids)"
-  awk -v d=$(( (m1 - m0) - (o1 - o0) )) -v hz="$CLK_TCK" -v s="$1" 'BEGIN { v = d / hz / s * 100; printf "%.0f", (v < 0 ? 0 : v) }'
-}
-
 wait_for_quiet() {
-  local f waited=3
-  f="$(foreign_load 3)"
-  while [[ "$f" -gt 15 && $waited -lt $IDLE_WAIT ]]; do
-    log "other processes use ${f}% of a core: waiting for a quieter machine ($waited/${IDLE_WAIT}s)"
-    f="$(foreign_load 5)"
-    waited=$((waited + 5))
-  done
+  local f
+  # shellcheck disable=SC2046
+  f="$(quiet_load "$IDLE_WAIT" $(our_pids))"
   log "CPU used by other processes now: ${f}% of a core"
   prop "machine.foreign_before_$1" "$f"
 }
@@ -289,8 +150,7 @@ phase_end() { # NAME: records how long the phase took and how much CPU processes
   c0="$(children_ticks "$WORK/times.0")"; c1="$(children_ticks "$WORK/times.1")"
   secs="$(awk -v a="$P_T0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
   prop "phase.$name.seconds" "$secs"
-  prop "phase.$name.foreign_pct" "$(awk -v d=$(( (m1 - P_M0) - (o1 - P_O0) - (c1 - c0) )) -v hz="$CLK_TCK" -v s="$secs" \
-    'BEGIN { v = d / hz / s * 100; printf "%.0f", (v < 0 ? 0 : v) }')"
+  prop "phase.$name.foreign_pct" "$(foreign_pct $(( (m1 - P_M0) - (o1 - P_O0) - (c1 - c0) )) "$secs")"
   prop "phase.$name.load" "$(cut -d' ' -f1 /proc/loadavg)"
   PHASES="$PHASES,$name"
   log "phase $name: ${secs}s, other processes $(sed -n "s/^phase\.$name\.foreign_pct=//p" "$PROPS" | tail -1)% of a core"
@@ -357,9 +217,9 @@ gpg_bench() {
 
 RUN_START="$(date -u '+%F %T')"
 RUN_T0=$SECONDS
-find_jdk
+find_jdk javac
 export PATH="$JAVA_HOME/bin:$PATH"
-ensure_packages
+ensure_packages gpg:gnupg curl:curl mariadbd:mariadb-server
 ensure_built
 snapshot_build
 compile_bench
@@ -371,15 +231,13 @@ KS_WARM_PORT=$((BASE + 985))
 
 prop run.date "$DATE"
 prop run.start "$RUN_START"
-GIT_REV="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(cd "$ROOT" && git status --porcelain -- . ':!bench' 2>/dev/null || true)" ]]; then GIT_REV="$GIT_REV (work tree modified)"; fi
-prop run.git "$GIT_REV"
-prop machine.cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+prop run.git "$(git_rev)"
+prop machine.cpu "$(machine_cpu)"
 prop machine.nproc "$NPROC"
-prop machine.memory "$(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
+prop machine.memory "$(machine_memory)"
 prop machine.kernel "$(uname -r)"
-prop machine.os "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
-prop machine.jdk "$("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 1p)"
+prop machine.os "$(machine_os)"
+prop machine.jdk "$(jdk_version)"
 prop machine.gpg "$(gpg --version | sed -n 1p)"
 prop machine.libgcrypt "$(gpg --version | sed -n 2p)"
 prop machine.load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -433,12 +291,11 @@ if ! GUARD_KEY_CACHE_ENABLED=false guard_cli up --replicas 1 --state-dir "$STATE
   die "guard up failed"
 fi
 grep -E '^all ready' "$WORK/guard-up.log" >&2 || true
-sprop() { sed -n "s/^$1=//p" "$STATE/stack.properties"; }
-KS0_PID="$(sprop 'process\.key-service-0\.pid')"
-[[ "$(sprop 'process\.key-service-0\.port')" == "$KS0" ]] || die "the stack's key-service is not on port $KS0: see $STATE/stack.properties"
+KS0_PID="$(stack_prop 'process\.key-service-0\.pid')"
+[[ "$(stack_prop 'process\.key-service-0\.port')" == "$KS0" ]] || die "the stack's key-service is not on port $KS0: see $STATE/stack.properties"
 MASTER="$(tr '\0' '\n' <"/proc/$KS0_PID/environ" | sed -n 's/^GUARD_MASTER_KEY_FILE=//p')"
 [[ -r "$MASTER" ]] || die "cannot read the stack's oxguardpass ($MASTER)"
-KS0_LOG="$STATE/$(sprop 'process\.key-service-0\.log')"
+KS0_LOG="$STATE/$(stack_prop 'process\.key-service-0\.log')"
 grep -q 'key cache disabled' "$KS0_LOG" 2>/dev/null || log "WARNING: the stack's key-service did not log 'key cache disabled' ($KS0_LOG)"
 
 # The warm key-service: the stack's key-service environment (database, Infinispan, master key: read from /proc, never
@@ -526,7 +383,7 @@ phase_end session-http
 
 log "stopping the stack"
 [[ -n "${BENCH_KEEP:-}" ]] && cp -a "$STATE/logs" "$WORK/stack-logs"
-guard_cli down --purge --state-dir "$STATE" >"$WORK/guard-down.log" 2>&1 || { cat "$WORK/guard-down.log" >&2; die "guard down failed"; }
+stack_down || die "guard down failed"
 STACK_UP=0
 
 # ------------------------------------------------------------------------- in-process, then gpg
@@ -552,9 +409,7 @@ gpg_bench protected gpg --homedir "$GP" --batch -q --pinentry-mode loopback --pa
 phase_end gpg
 
 # ---------------------------------------------------------------------------------- the report
-OTHER_JAVA=0
-for pid in $(pgrep -x java || true); do OTHER_JAVA=$((OTHER_JAVA + 1)); done
-prop machine.other_java "$OTHER_JAVA"
+prop machine.other_java "$(other_java)"
 prop machine.load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 prop run.end "$(date -u '+%F %T')"
 prop run.seconds $((SECONDS - RUN_T0))
