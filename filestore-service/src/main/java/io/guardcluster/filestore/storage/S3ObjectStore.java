@@ -8,6 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
 
@@ -37,7 +41,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** S3's smallest part (but the last). */
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
-    /** Our cap: a part is one byte array in memory per upload in progress. */
+    /** Our cap: a part is a byte array in memory, two per upload in progress (one filling, one being sent). */
     public static final int MAX_PART_SIZE = 512 * 1024 * 1024;
     /** S3 numbers parts 1 to 10,000. */
     static final int MAX_PARTS = 10_000;
@@ -45,6 +49,12 @@ public final class S3ObjectStore implements ObjectStore {
     private static final int INITIAL_BUFFER = 64 * 1024;
     private static final String CONTENT_TYPE = "application/octet-stream";
     private static final Logger LOG = Logger.getLogger(S3ObjectStore.class);
+    /** Sends parts while the writers fill the next one (one thread per upload in progress at most). */
+    private static final ExecutorService PART_UPLOADS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "s3-part-upload");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final S3Client s3;
     private final String bucket;
@@ -192,6 +202,11 @@ public final class S3ObjectStore implements ObjectStore {
 
         private byte[] part = new byte[0];
         private int buffered;
+        /** The part being sent in the background (at most one), its number and buffer; the free second buffer. */
+        private Future<CompletedPart> inFlight;
+        private int inFlightNumber;
+        private byte[] inFlightBuffer;
+        private byte[] spare;
         private String uploadId;
         private final List<CompletedPart> parts = new ArrayList<>();
 
@@ -225,14 +240,18 @@ public final class S3ObjectStore implements ObjectStore {
             }
         }
 
-        private RequestBody bufferedBody() {
-            byte[] bytes = part;
-            int length = buffered;
+        private static RequestBody body(byte[] bytes, int length) {
             // A fresh stream over the buffer per attempt (retries, signing), without copying it.
             return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, CONTENT_TYPE);
         }
 
+        /**
+         * Sends the buffered part in the background and goes on filling the other buffer meanwhile, so encrypting and
+         * uploading overlap (at most one part in flight: two part buffers per upload). First waits for the part
+         * before, which also hands its buffer back for reuse.
+         */
         private void uploadPart() {
+            awaitInFlight();
             if (parts.size() == MAX_PARTS) {
                 throw new IllegalStateException("object " + key() + " would exceed " + MAX_PARTS + " parts of " + partSize
                         + " bytes: raise guard.storage.s3.part-size");
@@ -242,18 +261,49 @@ public final class S3ObjectStore implements ObjectStore {
                 if (uploadId == null) {
                     uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(s3Key(key())).contentType(CONTENT_TYPE)).uploadId();
                 }
+            } catch (SdkException e) {
+                throw unavailable("start the upload of " + s3Key(key()), e);
+            }
+            byte[] bytes = part;
+            int length = buffered;
+            String id = uploadId;
+            inFlight = PART_UPLOADS.submit(() -> {
                 UploadPartResponse response = s3.uploadPart(
-                        b -> b.bucket(bucket).key(s3Key(key())).uploadId(uploadId).partNumber(number).contentLength((long) buffered),
-                        bufferedBody());
+                        b -> b.bucket(bucket).key(s3Key(key())).uploadId(id).partNumber(number).contentLength((long) length),
+                        body(bytes, length));
                 // Whatever checksum the client sent with the part has to be repeated on completion.
-                parts.add(CompletedPart.builder().partNumber(number).eTag(response.eTag())
+                return CompletedPart.builder().partNumber(number).eTag(response.eTag())
                         .checksumCRC32(response.checksumCRC32()).checksumCRC32C(response.checksumCRC32C())
                         .checksumCRC64NVME(response.checksumCRC64NVME()).checksumSHA1(response.checksumSHA1())
-                        .checksumSHA256(response.checksumSHA256()).build());
-            } catch (SdkException e) {
-                throw unavailable("upload part " + number + " of " + s3Key(key()), e);
-            }
+                        .checksumSHA256(response.checksumSHA256()).build();
+            });
+            inFlightNumber = number;
+            inFlightBuffer = bytes;
+            part = spare == null ? new byte[0] : spare;
+            spare = null;
             buffered = 0;
+        }
+
+        /** Waits for the part in flight (if any): recorded when sent, a 503 when S3 failed it. */
+        private void awaitInFlight() {
+            if (inFlight == null) {
+                return;
+            }
+            try {
+                parts.add(inFlight.get());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof SdkException sdk) {
+                    throw unavailable("upload part " + inFlightNumber + " of " + s3Key(key()), sdk);
+                }
+                throw new IllegalStateException("uploading part " + inFlightNumber + " failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageUnavailableException("interrupted while uploading part " + inFlightNumber);
+            } finally {
+                inFlight = null;
+                spare = inFlightBuffer;
+                inFlightBuffer = null;
+            }
         }
 
         @Override
@@ -261,11 +311,12 @@ public final class S3ObjectStore implements ObjectStore {
             try {
                 if (uploadId == null) {
                     s3.putObject(b -> b.bucket(bucket).key(s3Key(key())).contentType(CONTENT_TYPE).contentLength((long) buffered),
-                            bufferedBody());
+                            body(part, buffered));
                 } else {
                     if (buffered > 0) {
                         uploadPart();
                     }
+                    awaitInFlight();
                     s3.completeMultipartUpload(b -> b.bucket(bucket).key(s3Key(key())).uploadId(uploadId)
                             .multipartUpload(m -> m.parts(parts)));
                 }
@@ -273,11 +324,20 @@ public final class S3ObjectStore implements ObjectStore {
                 throw unavailable("commit " + s3Key(key()), e);
             }
             part = null;
+            spare = null;
         }
 
         @Override
         void discard() {
+            if (inFlight != null) {
+                try {
+                    awaitInFlight(); // let it finish: the abort below then removes it with the rest
+                } catch (RuntimeException e) {
+                    // failed anyway; nothing more to wait for
+                }
+            }
             part = null;
+            spare = null;
             if (uploadId != null) {
                 try {
                     abortUpload(s3Key(key()), uploadId);

@@ -197,7 +197,7 @@ abstract class FileApiContract {
             String theirKey = theirs.generate(outsider);
             // Alice has their public key in her keyring (key-service finds it there for her).
             given().baseUri(TestCluster.get().keyService().url()).filter(TestUsers.as(alice)).contentType("application/pgp-keys")
-                    .body(theirKey).post("/api/keys/keyring").then().statusCode(200);
+                    .body(theirKey.getBytes(StandardCharsets.US_ASCII)).post("/api/keys/keyring").then().statusCode(200);
             given().filter(TestUsers.as(alice)).contentType(ContentType.JSON)
                     .body(Map.of("email", outsider, "password", ALICE_PASSWORD))
                     .post("/api/files/" + id + "/recipients").then().statusCode(200)
