@@ -8,7 +8,7 @@
 # Knobs (environment):
 #   BENCH_FILE_MIB     size of the file, MiB of random bytes (256)
 #   BENCH_RUNS         measured uploads, downloads, gpg encryptions and decryptions each (3)
-#   BENCH_WARMUP_MIB   one unmeasured upload + download of a file this big first, per stack (32; 0: none)
+#   BENCH_WARMUP_MIB   unmeasured uploads + downloads (two) of a file this big first, per stack (256; 0: none)
 #   BENCH_BACKENDS     the storage backends, in order ("file s3": a stack for each, one after the other)
 #   BENCH_FILE_DIR     where the plaintext file lives (/dev/shm: tmpfs, so reading it costs no disk)
 #   BENCH_BASE_PORT    base port of the stacks (default: a free one from 21000..39900, other engineers' stacks may run
@@ -32,7 +32,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
 FILE_MIB="${BENCH_FILE_MIB:-256}"
 RUNS="${BENCH_RUNS:-3}"
-WARMUP_MIB="${BENCH_WARMUP_MIB:-32}"
+WARMUP_MIB="${BENCH_WARMUP_MIB:-256}"
 read -r -a BACKENDS <<<"${BENCH_BACKENDS:-file s3}"
 FILE_DIR="${BENCH_FILE_DIR:-/dev/shm}"
 BASE="${BENCH_BASE_PORT:-}"
@@ -324,9 +324,12 @@ for backend in "${BACKENDS[@]}"; do
   fi
 
   if [[ "$WARMUP_MIB" -gt 0 ]]; then
-    log "[$backend] warm-up: one $WARMUP_MIB MiB upload and download (not measured)"
-    upload "$DATA_DIR/warmup.bin" warmup.bin
-    download "$UP_ID" $((WARMUP_MIB * 1048576))
+    # Two rounds: the JIT compiles the bulk paths (AES, SHA) fully only after a few hundred MiB.
+    log "[$backend] warm-up: two $WARMUP_MIB MiB uploads and downloads (not measured)"
+    for _ in 1 2; do
+      upload "$DATA_DIR/warmup.bin" warmup.bin
+      download "$UP_ID" $((WARMUP_MIB * 1048576))
+    done
   fi
 
   wait_for_quiet "$backend.upload"
