@@ -179,26 +179,13 @@ public final class SessionKeyDecryptor {
     private static SessionKey checked(int algorithm, byte[] key, boolean algorithmKnown, String keyId)
             throws DecryptionFailedException {
         if (algorithmKnown || algorithm != 0) {
-            int expected = keyLength(algorithm);
+            int expected = io.guardcluster.common.pgp.message.SessionKey.keyLength(algorithm);
             if (expected < 0 || expected != key.length) {
                 Bc.clear(key);
                 throw failed(keyId);
             }
         }
         return new SessionKey(algorithm, key);
-    }
-
-    /** Key length in octets of a symmetric algorithm, -1 if unknown or plaintext. */
-    static int keyLength(int algorithm) {
-        return switch (algorithm) {
-            case SymmetricKeyAlgorithmTags.IDEA, SymmetricKeyAlgorithmTags.CAST5, SymmetricKeyAlgorithmTags.BLOWFISH,
-                    SymmetricKeyAlgorithmTags.AES_128, SymmetricKeyAlgorithmTags.CAMELLIA_128 -> 16;
-            case SymmetricKeyAlgorithmTags.TRIPLE_DES, SymmetricKeyAlgorithmTags.AES_192,
-                    SymmetricKeyAlgorithmTags.CAMELLIA_192 -> 24;
-            case SymmetricKeyAlgorithmTags.AES_256, SymmetricKeyAlgorithmTags.TWOFISH,
-                    SymmetricKeyAlgorithmTags.CAMELLIA_256 -> 32;
-            default -> -1;
-        };
     }
 
     /** Reads the leading session key packets; see the class comment. */

@@ -118,7 +118,7 @@ public final class SessionKey implements Destroyable, AutoCloseable {
     }
 
     /** Key length in bytes of an RFC 9580 symmetric algorithm; -1 for plaintext (0) and unknown ids. */
-    static int keyLength(int algorithm) {
+    public static int keyLength(int algorithm) {
         return switch (algorithm) {
             case SymmetricKeyAlgorithmTags.IDEA, SymmetricKeyAlgorithmTags.CAST5, SymmetricKeyAlgorithmTags.BLOWFISH,
                     SymmetricKeyAlgorithmTags.AES_128, SymmetricKeyAlgorithmTags.CAMELLIA_128 -> 16;
