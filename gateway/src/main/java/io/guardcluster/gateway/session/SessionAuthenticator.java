@@ -170,19 +170,30 @@ public class SessionAuthenticator {
         String encoded = URLEncoder.encode(session, StandardCharsets.UTF_8);
         Future<JsonObject> me = backendGet("/user/me?session=" + encoded, userHeaders);
         Future<JsonObject> user = backendGet("/user?action=get&session=" + encoded, userHeaders);
-        return Future.all(me, user).map(both -> {
-            JsonObject meData = me.result().getJsonObject("data");
-            JsonObject userData = user.result().getJsonObject("data");
-            if (meData == null || userData == null || userData.getString("email1") == null) {
-                return Optional.<GroupwareUser>empty();
-            }
-            return Optional.of(new GroupwareUser(meData.getInteger("context_id"), meData.getInteger("user_id"),
-                    userData.getString("email1")));
-        }).recover(err -> {
+        return Future.all(me, user).map(both -> vouchedFor(me.result().getJsonObject("data"),
+                user.result().getJsonObject("data"))).recover(err -> {
             // The backend being down is not the user's fault, but we cannot vouch for anyone either.
             LOG.warnf("groupware backend did not answer a session check: %s", err.toString());
             return Future.failedFuture(new BackendUnavailableException());
         });
+    }
+
+    /**
+     * The user the backend's answers describe, if they describe one Guard may vouch for: both answers present,
+     * an address, and a real groupware context. Contexts are numbered from 1; Guard keeps context 0 for its guests
+     * (key-service), so a session claiming context 0 (a misconfigured or hostile backend) never speaks for one.
+     */
+    static Optional<GroupwareUser> vouchedFor(JsonObject me, JsonObject user) {
+        if (me == null || user == null || user.getString("email1") == null) {
+            return Optional.empty();
+        }
+        Object context = me.getValue("context_id");
+        Object userId = me.getValue("user_id");
+        if (!(context instanceof Number c) || !(userId instanceof Number u) || c.intValue() < 1 || u.intValue() < 0) {
+            LOG.warnf("the groupware backend vouched for a session in context %s; refused", context);
+            return Optional.empty();
+        }
+        return Optional.of(new GroupwareUser(c.intValue(), u.intValue(), user.getString("email1")));
     }
 
     /**
