@@ -100,6 +100,7 @@ public class FileService {
         return store(user, fileName, alreadyEncrypted ? ENCRYPTED_TYPE : type, form, recipients, body, max);
     }
 
+    /** An upload, encrypted here ({@code ENCRYPTED}) or kept as it is ({@code AS_IS}). */
     private FileView store(InternalIdentity user, String fileName, String type, StoredFile.Form form,
             Map<String, List<PGPPublicKey>> recipients, InputStream body, long max) {
         String id = FileIds.random();
@@ -114,9 +115,6 @@ public class FileService {
             if (form == StoredFile.Form.AS_IS) {
                 copyEncrypted(in, stored);
                 plaintextSize = -1;
-            } else if (form == StoredFile.Form.PLAIN) {
-                copy64k(in, stored);
-                plaintextSize = in.count();
             } else {
                 List<PGPPublicKey> all = recipients.values().stream().flatMap(List::stream).toList();
                 EncryptingOutputStream encrypting = encryptor.encrypt(all, fileName, Instant.now(), stored);

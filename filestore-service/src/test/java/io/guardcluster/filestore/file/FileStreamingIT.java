@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.guardcluster.cli.stack.Ports;
 import io.guardcluster.common.identity.InternalIdentity;
 import io.guardcluster.common.identity.InternalIdentityCodec;
+import io.guardcluster.filestore.storage.TestData;
 import io.guardcluster.testing.RssSampler;
 import io.guardcluster.testing.ServiceProcess;
 import io.guardcluster.testing.TestCluster;
@@ -81,9 +83,9 @@ class FileStreamingIT {
         long baseline = service.residentBytes();
 
         try (RssSampler sampler = new RssSampler(service)) {
-            PatternStream source = new PatternStream(GIB);
+            DigestInputStream source = new DigestInputStream(TestData.stream(1, GIB), MessageDigest.getInstance("SHA-256"));
             String id = upload(client, service, source);
-            String sent = source.sha256();
+            String sent = HexFormat.of().formatHex(source.getMessageDigest().digest());
             Download back = download(client, service, id);
             assertThat(back.length()).isEqualTo(GIB);
             assertThat(back.sha256()).isEqualTo(sent);
@@ -95,10 +97,10 @@ class FileStreamingIT {
     }
 
     private static String upload(HttpClient client, ServiceProcess service, long size) throws Exception {
-        return upload(client, service, new PatternStream(size));
+        return upload(client, service, new DigestInputStream(TestData.stream(size, size), MessageDigest.getInstance("SHA-256")));
     }
 
-    private static String upload(HttpClient client, ServiceProcess service, PatternStream source) throws Exception {
+    private static String upload(HttpClient client, ServiceProcess service, DigestInputStream source) throws Exception {
         String path = "/api/files?name=big.bin";
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(service.url() + path))
                 .header(InternalIdentityCodec.HEADER, TestUsers.sign(user, "POST", "127.0.0.1:" + service.port(), path))
@@ -128,46 +130,5 @@ class FileStreamingIT {
             }
         }
         return new Download(total, HexFormat.of().formatHex(sha.digest()));
-    }
-
-    /** {@code size} bytes of a cheap pseudo-random pattern, generated as read and hashed on the way. */
-    static final class PatternStream extends InputStream {
-        private final MessageDigest sha;
-        private long left;
-        private long state = 0x9E3779B97F4A7C15L;
-
-        PatternStream(long size) throws Exception {
-            this.left = size;
-            this.sha = MessageDigest.getInstance("SHA-256");
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = (int) Math.min(len, left);
-            for (int i = 0; i < n; i++) {
-                if ((i & 7) == 0) {
-                    state ^= state << 13;
-                    state ^= state >>> 7;
-                    state ^= state << 17;
-                }
-                b[off + i] = (byte) (state >>> ((i & 7) * 8));
-            }
-            sha.update(b, off, n);
-            left -= n;
-            return n;
-        }
-
-        String sha256() {
-            return HexFormat.of().formatHex(sha.digest());
-        }
     }
 }

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * Test content generated on the fly (never held whole in memory) and compared by SHA-256, so a test
  * can stream tens of MiB through a store with constant memory on both sides.
  */
-final class TestData {
+public final class TestData {
 
     static final int MIB = 1024 * 1024;
 
@@ -20,7 +20,7 @@ final class TestData {
     }
 
     /** {@code size} pseudo-random bytes determined by {@code seed}. */
-    static InputStream stream(long seed, long size) {
+    public static InputStream stream(long seed, long size) {
         return new InputStream() {
             private final SplittableRandom random = new SplittableRandom(seed);
             private long remaining = size;
