@@ -8,8 +8,11 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.bcpg.RSAPublicBCPGKey;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.operator.KeyFingerPrintCalculator;
 import org.bouncycastle.openpgp.operator.PBESecretKeyDecryptor;
@@ -58,6 +61,23 @@ final class Bc {
 
     static boolean isEmpty(char[] passphrase) {
         return passphrase == null || passphrase.length == 0;
+    }
+
+    /**
+     * Tells BouncyCastle that the RSA moduli of {@code ring} were already checked: keys this cluster generated (the
+     * key pool's, authenticated by the master-key seal) or stored after checking them. BouncyCastle otherwise
+     * re-checks an RSA modulus (Miller-Rabin, three full-size exponentiations: more than the signature itself) every
+     * time it builds key parameters for it, i.e. for every signature made or verified, unless the modulus is in its
+     * small cache of recently checked ones; for a key just taken from the pool it never is. Untrusted input (uploads,
+     * keyrings, directory lookups) never comes through here and keeps the check.
+     */
+    static void trustRsaModuli(Iterable<PGPPublicKey> keys) {
+        for (PGPPublicKey key : keys) {
+            if (key.getPublicKeyPacket().getKey() instanceof RSAPublicBCPGKey rsa) {
+                // isInternal = true: "validated elsewhere"; the constructor records the modulus in the cache.
+                new RSAKeyParameters(false, rsa.getModulus(), rsa.getPublicExponent(), true);
+            }
+        }
     }
 
     static void clear(char[] chars) {

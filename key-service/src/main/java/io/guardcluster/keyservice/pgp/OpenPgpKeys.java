@@ -325,7 +325,12 @@ public final class OpenPgpKeys {
             throw new IllegalArgumentException("stored key blob holds " + rings.size() + " key(s), not one "
                     + (type == PGPSecretKeyRing.class ? "secret key" : "public key"));
         }
-        return type.cast(rings.get(0));
+        T ring = type.cast(rings.get(0));
+        // Ours, checked before it was stored: spare BouncyCastle the modulus checks on every signature.
+        java.util.List<PGPPublicKey> keys = new java.util.ArrayList<>();
+        ring.getPublicKeys().forEachRemaining(keys::add);
+        Bc.trustRsaModuli(keys);
+        return ring;
     }
 
     /** True if the passphrase unlocks every secret key of the ring that has secret material. */
