@@ -124,6 +124,12 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         return PART_SIZE;
     }
 
+    /** One part filling while the one before is still being sent (S3ObjectStore sends parts in the background). */
+    @Override
+    protected int buffersHeld() {
+        return 2;
+    }
+
     private List<MultipartUpload> uploads() {
         return s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(PREFIX)).uploads().stream().toList();
     }
