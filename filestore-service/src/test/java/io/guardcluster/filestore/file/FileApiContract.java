@@ -401,7 +401,7 @@ abstract class FileApiContract {
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(row)).await().indefinitely();
         String young = uploaded(alice, "young.bin", random(1000, 12));
 
-        assertThat(cleanup.run()).isGreaterThanOrEqualTo(1);
+        cleanup.run(); // (the scheduled run may have been first: either way the row must be gone now)
         assertThat(pool.preparedQuery("SELECT id FROM guard_file WHERE id = ?").execute(io.vertx.mutiny.sqlclient.Tuple.of(row))
                 .await().indefinitely().size()).isZero();
         assertThatThrownBy(() -> store.size(location)).isInstanceOf(io.guardcluster.filestore.storage.ObjectNotFoundException.class);
