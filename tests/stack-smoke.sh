@@ -213,10 +213,14 @@ if [[ "$code" == 200 ]] && cmp -s "$SMOKE_FILE" "$SMOKE_BACK"; then
   ok "GET /api/files/$file_id/content with the Guard password: the same 3 MiB back"
 else not_ok "file download: HTTP $code, $(stat -c %s "$SMOKE_BACK" 2>/dev/null) bytes"; fi
 http "$GATEWAY/api/files/$file_id/raw?session=$session" -b "$COOKIES" -A "$UA" -o "$SMOKE_BACK"
-# (gpg lists the packets, then fails for want of alice's private key: only its listing counts)
-if [[ "$code" == 200 ]] && { gpg --list-packets "$SMOKE_BACK" 2>/dev/null || true; } | grep -q 'encrypted data packet'; then
+# (gpg lists the packets, then fails for want of alice's private key: only its listing counts; a home of its
+# own, so the gpg-agent it starts is stopped afterwards)
+GNUPGHOME_SMOKE="$(mktemp -d)"
+if [[ "$code" == 200 ]] && { gpg --homedir "$GNUPGHOME_SMOKE" --list-packets "$SMOKE_BACK" 2>/dev/null || true; } \
+    | grep -q 'encrypted data packet'; then
   ok "GET /api/files/$file_id/raw: an OpenPGP message gpg parses"
 else not_ok "raw download: HTTP $code"; fi
+gpgconf --homedir "$GNUPGHOME_SMOKE" --kill all >/dev/null 2>&1; rm -rf "$GNUPGHOME_SMOKE"
 rm -f "$SMOKE_FILE" "$SMOKE_BACK"
 
 http "$GATEWAY/api/keys/password/reset?session=$session" -b "$COOKIES" -A "$UA" -X POST
