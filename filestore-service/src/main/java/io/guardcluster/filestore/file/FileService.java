@@ -211,17 +211,17 @@ public class FileService {
         }
         InputStream opened = store.open(file.location());
         try {
-            EncryptedSessionKeys packets;
+            byte[] packets;
             InputStream body;
             if (file.form() == StoredFile.Form.AS_IS) {
                 SplitMessage split = SplitMessage.read(opened);
-                packets = split.sessionKeys();
+                packets = split.sessionKeys().encoded();
                 body = split.body();
             } else {
-                packets = packets(file);
+                packets = concatenated(file); // as stored: key-service parses them
                 body = opened;
             }
-            KeyServiceClient.SessionKey answer = keys.sessionKey(user, packets.encoded(), unlock).await().atMost(WAIT);
+            KeyServiceClient.SessionKey answer = keys.sessionKey(user, packets, unlock).await().atMost(WAIT);
             SessionKey sessionKey = SessionKey.copyOf(answer.algorithm(), answer.key());
             answer.wipe();
             DecryptingInputStream plaintext;
@@ -430,10 +430,6 @@ public class FileService {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         file.recipients().forEach(r -> out.writeBytes(r.eskPacket()));
         return out.toByteArray();
-    }
-
-    private static EncryptedSessionKeys packets(StoredFile file) throws MessageFormatException {
-        return EncryptedSessionKeys.parse(concatenated(file));
     }
 
     private static String fingerprint(PGPPublicKey key) {
