@@ -48,13 +48,15 @@ public final class DecryptingInputStream extends InputStream {
     private final boolean compressed;
     private final int dataVersion;
     private final long maxCompressionRatio;
+    /** Null when the caller does not check signatures (they are skipped). */
+    private final InlineSignatures signatures;
     private long plaintextBytes;
     private IOException failure;
     private boolean verified;
 
     private DecryptingInputStream(MessageDecryptor.Source source, InputStream afterPacket, InputStream decrypted,
             InputStream compressedPacket, InputStream decompressed, InputStream content, LiteralHeader literal,
-            boolean compressed, int dataVersion, long maxCompressionRatio) {
+            boolean compressed, int dataVersion, long maxCompressionRatio, InlineSignatures signatures) {
         this.source = source;
         this.afterPacket = afterPacket;
         this.decrypted = decrypted;
@@ -65,20 +67,22 @@ public final class DecryptingInputStream extends InputStream {
         this.compressed = compressed;
         this.dataVersion = dataVersion;
         this.maxCompressionRatio = maxCompressionRatio;
+        this.signatures = signatures;
     }
 
     /**
-     * Decrypts up to the literal data: optional marker, padding and one-pass signature packets, optionally a
-     * compressed data packet (one level: gpg never nests them, and nesting multiplies the decompression bound), then
+     * Decrypts up to the literal data: optional marker, padding, one-pass signature and signature packets, optionally
+     * a compressed data packet (one level: gpg never nests them, and nesting multiplies the decompression bound), then
      * the literal data packet's header.
      *
      * @param afterPacket the packet stream, positioned after the encrypted data packet once that has been read
+     * @param signatures  checks the signatures around the literal data; null skips them
      */
     static DecryptingInputStream open(MessageDecryptor.Source source, Decryption decryption, InputStream afterPacket,
-            int dataVersion, long maxCompressionRatio) throws IOException {
+            int dataVersion, long maxCompressionRatio, InlineSignatures signatures) throws IOException {
         try {
             InputStream decrypted = decryption.open();
-            Object next = nextContent(decrypted);
+            Object next = nextContent(decrypted, signatures);
             boolean compressed = false;
             InputStream compressedPacket = null;
             InputStream decompressed = null;
@@ -89,7 +93,7 @@ public final class DecryptingInputStream extends InputStream {
                 compressed = true;
                 compressedPacket = compressedData.getInputStream();
                 decompressed = compressedData.getDataStream();
-                next = nextContent(decompressed);
+                next = nextContent(decompressed, signatures);
             }
             if (!(next instanceof PGPLiteralData literalData)) {
                 throw new MessageIntegrityException();
@@ -97,7 +101,7 @@ public final class DecryptingInputStream extends InputStream {
             LiteralHeader literal = new LiteralHeader((char) literalData.getFormat(), literalData.getFileName(),
                     Instant.ofEpochMilli(literalData.getModificationTime().getTime()));
             return new DecryptingInputStream(source, afterPacket, decrypted, compressedPacket, decompressed,
-                    literalData.getDataStream(), literal, compressed, dataVersion, maxCompressionRatio);
+                    literalData.getDataStream(), literal, compressed, dataVersion, maxCompressionRatio, signatures);
         } catch (IOException | PGPException | MessageFormatException | RuntimeException e) {
             throw translate(e);
         }
@@ -108,17 +112,17 @@ public final class DecryptingInputStream extends InputStream {
      * factory, which reads whole packets into memory: a sender could make any packet before the literal data
      * gigabytes long. The packets skipped (marker, padding, one-pass signature) are small and bounded.
      */
-    private static Object nextContent(InputStream in) throws IOException, MessageFormatException {
+    private static Object nextContent(InputStream in, InlineSignatures signatures) throws IOException, MessageFormatException {
         for (int skipped = 0; skipped <= MAX_SKIPPED_PACKETS; skipped++) {
             PacketHeader header = PacketHeader.read(in);
             if (header == null) {
                 throw new MessageIntegrityException();
             }
             switch (header.tag()) {
-                case PacketTags.MARKER, PacketTags.PADDING, PacketTags.ONE_PASS_SIGNATURE -> {
-                    if (!header.definite() || header.length() > MAX_SKIPPED_PACKET_BYTES
-                            || in.readNBytes((int) header.length()).length != header.length()) {
-                        throw new MessageIntegrityException();
+                case PacketTags.MARKER, PacketTags.PADDING, PacketTags.ONE_PASS_SIGNATURE, PacketTags.SIGNATURE -> {
+                    byte[] body = smallPacketBody(header, in);
+                    if (signatures != null && header.tag() != PacketTags.MARKER && header.tag() != PacketTags.PADDING) {
+                        signatures.leading(packet(header, body));
                     }
                 }
                 case PacketTags.LITERAL_DATA -> {
@@ -131,6 +135,25 @@ public final class DecryptingInputStream extends InputStream {
             }
         }
         throw new MessageIntegrityException();
+    }
+
+    /** The body of a packet that is skipped or checked aside: of definite, bounded length. */
+    private static byte[] smallPacketBody(PacketHeader header, InputStream in) throws IOException {
+        if (!header.definite() || header.length() > MAX_SKIPPED_PACKET_BYTES) {
+            throw new MessageIntegrityException();
+        }
+        byte[] body = in.readNBytes((int) header.length());
+        if (body.length != header.length()) {
+            throw new MessageIntegrityException();
+        }
+        return body;
+    }
+
+    private static byte[] packet(PacketHeader header, byte[] body) {
+        byte[] raw = header.raw();
+        byte[] packet = java.util.Arrays.copyOf(raw, raw.length + body.length);
+        System.arraycopy(body, 0, packet, raw.length, body.length);
+        return packet;
     }
 
     /** BouncyCastle's packet stream over the header just read and the rest of the packet. */
@@ -156,6 +179,21 @@ public final class DecryptingInputStream extends InputStream {
     /** True once the end was reached and the integrity check passed. */
     public boolean verified() {
         return verified;
+    }
+
+    /**
+     * The signatures inside the message, checked over its literal data, in the order they appear (one-pass signatures
+     * first): only once the stream has ended without exception, and only when decryption was asked to check them
+     * ({@link MessageDecryptor#decrypt(InputStream, SessionKey, SignerKeys)}).
+     *
+     * @throws IllegalStateException before the end, or when signatures were not checked
+     */
+    public java.util.List<SignatureCheck> signatures() {
+        if (!verified || signatures == null) {
+            throw new IllegalStateException(signatures == null ? "signatures were not checked"
+                    : "signatures are known only once the message has been read to its end");
+        }
+        return signatures.results();
     }
 
     @Override
@@ -187,6 +225,9 @@ public final class DecryptingInputStream extends InputStream {
                 return -1;
             }
             plaintextBytes += n;
+            if (signatures != null) {
+                signatures.update(b, off, n);
+            }
             if (compressed && plaintextBytes > MessageDecryptor.COMPRESSION_ALLOWANCE
                     && plaintextBytes / maxCompressionRatio > source.count()) {
                 throw new MessageIntegrityException();
@@ -206,31 +247,36 @@ public final class DecryptingInputStream extends InputStream {
      */
     private void finish() throws IOException, MessageFormatException {
         if (compressed) {
-            trailer(decompressed);
+            trailer(decompressed, signatures);
             // what the decompressor left of its packet (a checksum; for gpg's indeterminate-length packet, all of it)
             byte[] sink = new byte[8192];
             while (compressedPacket.read(sink) >= 0) {
                 // authenticated, nothing to interpret
             }
         }
-        trailer(decrypted);
+        trailer(decrypted, signatures);
         if (afterPacket.read() >= 0) {
             throw new MessageIntegrityException(); // data after the encrypted data packet
         }
     }
 
-    /** Skips signature, padding and marker packets (bounded) up to the end of {@code in}; anything else fails. */
-    private static void trailer(InputStream in) throws IOException, MessageFormatException {
+    /**
+     * Reads signature, padding and marker packets (bounded) up to the end of {@code in}, passing signatures on to
+     * {@code signatures} (if not null); anything else fails.
+     */
+    private static void trailer(InputStream in, InlineSignatures signatures) throws IOException, MessageFormatException {
         for (int skipped = 0; skipped <= MAX_SKIPPED_PACKETS; skipped++) {
             PacketHeader header = PacketHeader.read(in);
             if (header == null) {
                 return;
             }
             int tag = header.tag();
-            if (tag != PacketTags.SIGNATURE && tag != PacketTags.PADDING && tag != PacketTags.MARKER
-                    || !header.definite() || header.length() > MAX_SKIPPED_PACKET_BYTES
-                    || in.readNBytes((int) header.length()).length != header.length()) {
+            if (tag != PacketTags.SIGNATURE && tag != PacketTags.PADDING && tag != PacketTags.MARKER) {
                 throw new MessageIntegrityException();
+            }
+            byte[] body = smallPacketBody(header, in);
+            if (signatures != null && tag == PacketTags.SIGNATURE) {
+                signatures.trailing(packet(header, body));
             }
         }
         throw new MessageIntegrityException();

@@ -26,8 +26,8 @@ import org.bouncycastle.openpgp.operator.jcajce.JceSessionKeyDataDecryptorFactor
  * Accepts SEIPD v1 (what gpg 2.2 and {@link MessageEncryptor} write; the platform's AES through BouncyCastle's JCE
  * builders, older ciphers through its lightweight engine) and SEIPD v2 (RFC 9580 AEAD: OCB, GCM or EAX, BouncyCastle's lightweight engine, as the JDK has no OCB).
  * Inside: one literal data packet, optionally in a compressed data packet (ZIP, ZLIB, BZip2, as gpg compresses by
- * default), optionally with one-pass signatures before and signatures after it, which are skipped: signatures are
- * neither verified nor reported here. Anything else (a second literal data packet, keys, packets of unbounded size
+ * default), optionally with one-pass signatures or signatures before and signatures after it, which are skipped or,
+ * when asked, checked as the data streams ({@link #decrypt(InputStream, SessionKey, SignerKeys)}). Anything else (a second literal data packet, keys, packets of unbounded size
  * around the literal data) fails like damaged data.
  * <p>
  * Integrity: see {@link DecryptingInputStream}. Every failure of decryption or of the structure inside it is the one
@@ -85,6 +85,21 @@ public final class MessageDecryptor {
      */
     public DecryptingInputStream decrypt(InputStream body, SessionKey sessionKey)
             throws IOException, MessageFormatException {
+        return decrypt(body, sessionKey, null, false);
+    }
+
+    /**
+     * {@link #decrypt(InputStream, SessionKey)}, also checking the signatures inside the message (one-pass or
+     * before the data) over the literal data as it streams, with the keys {@code signerKeys} knows; the outcome is
+     * {@link DecryptingInputStream#signatures()} once the stream has ended.
+     */
+    public DecryptingInputStream decrypt(InputStream body, SessionKey sessionKey, SignerKeys signerKeys)
+            throws IOException, MessageFormatException {
+        return decrypt(body, sessionKey, Objects.requireNonNull(signerKeys, "signerKeys"), true);
+    }
+
+    private DecryptingInputStream decrypt(InputStream body, SessionKey sessionKey, SignerKeys signerKeys,
+            boolean checkSignatures) throws IOException, MessageFormatException {
         Objects.requireNonNull(sessionKey, "sessionKey");
         Source source = new Source(Objects.requireNonNull(body, "body"));
         boolean opened = false;
@@ -104,7 +119,8 @@ public final class MessageDecryptor {
                 }
                 return seipd.getVersion() == SymmetricEncIntegrityPacket.VERSION_1 ? v1(seipd, sessionKey)
                         : v2(seipd, sessionKey);
-            }, packets, start.dataVersion(), maxCompressionRatio);
+            }, packets, start.dataVersion(), maxCompressionRatio,
+                    checkSignatures ? new InlineSignatures(signerKeys) : null);
             opened = true;
             return stream;
         } finally {

@@ -90,6 +90,18 @@ public final class MessageEncryptor {
      */
     public EncryptingOutputStream encrypt(Collection<PGPPublicKey> recipients, String fileName, Instant modificationTime,
             OutputStream body) throws IOException {
+        return encrypt(recipients, fileName, modificationTime, null, body);
+    }
+
+    /**
+     * {@link #encrypt(Collection, String, Instant, OutputStream)} of a signed message: {@code signaturePackets} (one
+     * or more complete signature packets over the plaintext, e.g. a detached signature from key-service, binary
+     * signature type over exactly the bytes written) go inside the encryption before the literal data, the form of
+     * signed message RFC 9580 10.3 calls "Signature Packet, OpenPGP Message"; gpg, Sequoia and OpenPGP.js verify it.
+     * A one-pass form would need the signature's issuer and hash before the data; this form needs nothing before.
+     */
+    public EncryptingOutputStream encrypt(Collection<PGPPublicKey> recipients, String fileName, Instant modificationTime,
+            byte[] signaturePackets, OutputStream body) throws IOException {
         Objects.requireNonNull(body, "body");
         List<PGPPublicKey> keys = List.copyOf(recipients);
         if (keys.isEmpty()) {
@@ -141,6 +153,9 @@ public final class MessageEncryptor {
             body.write(captured, offset, captured.length - offset);
             redirect.target = body;
 
+            if (signaturePackets != null) {
+                encrypted.write(signaturePackets);
+            }
             OutputStream literal = new PGPLiteralDataGenerator().open(encrypted, PGPLiteralData.BINARY,
                     fileName(fileName), modificationTime == null ? PGPLiteralData.NOW : seconds(modificationTime),
                     new byte[chunkBytes]);

@@ -165,4 +165,83 @@ class GpgInteropTest {
         }
         sessionKey.destroy();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ed25519", "rsa3072", "ed25519 textmode", "rsa3072 uncompressed"})
+    void weCheckTheSignatureOfWhatGpgSignsAndEncrypts(String variant) throws Exception {
+        String signer = variant.startsWith("ed25519") ? ed25519 : rsa;
+        List<String> options = new java.util.ArrayList<>(List.of("--sign", "--local-user", signer));
+        if (variant.endsWith("textmode")) {
+            options.add("--textmode"); // a canonical-text signature: line ends hashed as CRLF
+        }
+        if (variant.endsWith("uncompressed")) {
+            options.addAll(List.of("-z", "0"));
+        }
+        byte[] message = gpg.encrypt(TEXT, ed25519, options.toArray(String[]::new));
+        SessionKey sessionKey = TestMessages.parseSessionKey(gpg.sessionKey(message));
+        var signerRing = publicRing(gpg.export(signer));
+
+        List<SignatureCheck> checks = decryptChecking(message, sessionKey, SignerKeys.of(List.of(signerRing)));
+        assertThat(checks).singleElement().satisfies(check -> {
+            assertThat(check.status()).isEqualTo(SignatureCheck.Status.VALID);
+            assertThat(check.key()).hasValueSatisfying(k -> assertThat(k.getKeyID()).isEqualTo(signerRing.getPublicKey().getKeyID()));
+            assertThat(check.created()).isPresent();
+        });
+        // without the signer's key: decrypted all the same, the signer unknown
+        assertThat(decryptChecking(message, sessionKey, SignerKeys.NONE)).singleElement()
+                .satisfies(check -> assertThat(check.status()).isEqualTo(SignatureCheck.Status.UNKNOWN_KEY));
+        // another key with the signer's key id (the lookup's mistake, or a forgery): the signature fails
+        var otherRing = publicRing(gpg.export(signer.equals(ed25519) ? rsa : ed25519));
+        assertThat(decryptChecking(message, sessionKey, keyId -> java.util.Optional.of(otherRing.getPublicKey())))
+                .singleElement().satisfies(check -> assertThat(check.status()).isEqualTo(SignatureCheck.Status.BAD));
+        sessionKey.destroy();
+    }
+
+    @Test
+    void gpgVerifiesOurSignedAndEncryptedMessageAndWeDoToo() throws Exception {
+        byte[] signature = gpg.gpg(TEXT, "--detach-sign", "--local-user", ed25519, "--output", "-").ok().stdout();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        EncryptingOutputStream plaintext = MessageEncryptor.create().encrypt(List.of(key(rsa)), "", null, signature, out);
+        try (plaintext) {
+            plaintext.write(TEXT);
+        }
+        byte[] message = concat(plaintext.sessionKeys().encoded(), out.toByteArray());
+        Peers.Result result = gpg.decrypt(Peers.write(gpg.home(), "signed.gpg", message)).ok();
+        assertThat(result.stdout()).isEqualTo(TEXT);
+        assertThat(result.stderr()).contains("[GNUPG:] GOODSIG").contains("[GNUPG:] GOODMDC");
+
+        var signerRing = publicRing(gpg.export(ed25519));
+        assertThat(decryptChecking(message, plaintext.sessionKey(), SignerKeys.of(List.of(signerRing)))).singleElement()
+                .satisfies(check -> assertThat(check.status()).isEqualTo(SignatureCheck.Status.VALID));
+
+        // a signature over other data inside an intact message: decrypts, the signature is BAD
+        byte[] otherSignature = gpg.gpg(utf8("other data"), "--detach-sign", "--local-user", ed25519, "--output", "-")
+                .ok().stdout();
+        java.io.ByteArrayOutputStream wrongOut = new java.io.ByteArrayOutputStream();
+        EncryptingOutputStream wrong = MessageEncryptor.create().encrypt(List.of(key(rsa)), "", null, otherSignature, wrongOut);
+        try (wrong) {
+            wrong.write(TEXT);
+        }
+        assertThat(decryptChecking(concat(wrong.sessionKeys().encoded(), wrongOut.toByteArray()), wrong.sessionKey(),
+                SignerKeys.of(List.of(signerRing)))).singleElement()
+                .satisfies(check -> assertThat(check.status()).isEqualTo(SignatureCheck.Status.BAD));
+        assertThat(gpg.decrypt(Peers.write(gpg.home(), "badsig.gpg",
+                concat(wrong.sessionKeys().encoded(), wrongOut.toByteArray()))).stderr()).contains("[GNUPG:] BADSIG");
+        plaintext.sessionKey().destroy();
+        wrong.sessionKey().destroy();
+    }
+
+    private static List<SignatureCheck> decryptChecking(byte[] message, SessionKey sessionKey, SignerKeys keys)
+            throws Exception {
+        SplitMessage split = SplitMessage.read(new ByteArrayInputStream(message));
+        try (DecryptingInputStream in = MessageDecryptor.create().decrypt(split.body(), sessionKey, keys)) {
+            assertThatThrownBy(in::signatures).isInstanceOf(IllegalStateException.class);
+            byte[] plaintext = in.readAllBytes();
+            // gpg --textmode stores the text with CRLF line ends (literal format 't')
+            byte[] expected = in.literal().format() == 'b' ? TEXT
+                    : new String(TEXT, java.nio.charset.StandardCharsets.UTF_8).replace("\n", "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(java.util.Arrays.equals(plaintext, expected)).as("plaintext as sent").isTrue();
+            return in.signatures();
+        }
+    }
 }
