@@ -1,7 +1,9 @@
 package io.guardcluster.keyservice.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +20,9 @@ import io.smallrye.mutiny.Uni;
  * Finds the public keys to encrypt to for an address: Guard's own users (and guests) first (their current key),
  * then the asking user's keyring, then the configured external sources (WKD, HKP servers; see
  * {@link ExternalKeys}), each only when the one before has no usable key. Revoked and expired keys are never
- * offered for encryption. Keys from external sources are not stored.
+ * offered for encryption; the ones found on the way are listed apart ({@link Recipient#unusable()}), so a caller can
+ * refuse such a recipient with a clear reason instead of taking it for one without any key, and can still check old
+ * signatures with them. Keys from external sources are not stored.
  */
 @ApplicationScoped
 public class RecipientService {
@@ -38,7 +42,12 @@ public class RecipientService {
     public record RecipientKey(String fingerprint, Source source, String armored) {
     }
 
-    public record Recipient(String email, List<RecipientKey> keys) {
+    /** A key found for the address that must not be encrypted to; {@code reason}: "revoked" or "expired". */
+    public record UnusableKey(String fingerprint, Source source, String reason, String armored) {
+    }
+
+    /** {@code keys}: to encrypt to; {@code unusable}: revoked or expired keys found before them (or instead). */
+    public record Recipient(String email, List<RecipientKey> keys, List<UnusableKey> unusable) {
     }
 
     private final KeyRepository keys;
@@ -51,25 +60,40 @@ public class RecipientService {
 
     public Uni<Recipient> find(InternalIdentity identity, String address) {
         String email = normalize(address);
-        return keys.currentByEmail(email).chain(own -> {
-            if (own.isPresent() && own.get().revoked().isEmpty()
-                    && own.get().expires().filter(e -> !e.isAfter(Instant.now())).isEmpty()) {
-                return Uni.createFrom().item(new Recipient(email, List.of(new RecipientKey(own.get().fingerprint(),
-                        Source.GUARD, OpenPgpKeys.armor(OpenPgpKeys.readPublic(own.get().publicKey()))))));
+        return keys.currentOrNewestByEmail(email).chain(own -> {
+            List<UnusableKey> unusable = new ArrayList<>();
+            if (own.isPresent()) {
+                String armored = OpenPgpKeys.armor(OpenPgpKeys.readPublic(own.get().publicKey()));
+                Optional<String> reason = unusableReason(own.get().revoked(), own.get().expires());
+                if (reason.isEmpty()) {
+                    return Uni.createFrom().item(new Recipient(email,
+                            List.of(new RecipientKey(own.get().fingerprint(), Source.GUARD, armored)), List.of()));
+                }
+                unusable.add(new UnusableKey(own.get().fingerprint(), Source.GUARD, reason.get(), armored));
             }
             return keys.keyringByEmail(identity.contextId(), identity.userId(), email)
-                    .map(found -> found.stream().filter(RecipientService::usable)
-                            .map(k -> new RecipientKey(k.fingerprint(), Source.KEYRING,
-                                    OpenPgpKeys.armor(OpenPgpKeys.readPublic(k.publicKey()))))
-                            .toList())
+                    .map(found -> {
+                        List<RecipientKey> usable = new ArrayList<>();
+                        for (KeyringKey key : found) {
+                            String armored = OpenPgpKeys.armor(OpenPgpKeys.readPublic(key.publicKey()));
+                            unusableReason(key.revoked(), key.expires()).ifPresentOrElse(
+                                    reason -> unusable.add(new UnusableKey(key.fingerprint(), Source.KEYRING, reason, armored)),
+                                    () -> usable.add(new RecipientKey(key.fingerprint(), Source.KEYRING, armored)));
+                        }
+                        return usable;
+                    })
                     .chain(keyring -> !keyring.isEmpty() || !external.enabled() ? Uni.createFrom().item(keyring)
                             : external.find(email))
-                    .map(found -> new Recipient(email, found));
+                    .map(found -> new Recipient(email, found, List.copyOf(unusable)));
         });
     }
 
-    private static boolean usable(KeyringKey key) {
-        return key.revoked().isEmpty() && key.expires().filter(e -> !e.isAfter(Instant.now())).isEmpty();
+    /** "revoked", "expired", or empty for a key that may be encrypted to now. */
+    private static Optional<String> unusableReason(Optional<Instant> revoked, Optional<Instant> expires) {
+        if (revoked.isPresent()) {
+            return Optional.of("revoked");
+        }
+        return expires.filter(e -> !e.isAfter(Instant.now())).map(e -> "expired");
     }
 
     private static String normalize(String address) {

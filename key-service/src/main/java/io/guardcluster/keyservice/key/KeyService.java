@@ -129,7 +129,9 @@ public class KeyService {
                 KeyMaterial material = pooled(profile).orElseGet(() -> KeyMaterial.generate(profile, Instant.now()));
                 char[] passphrase = secret.storagePassphrase();
                 try {
-                    return OpenPgpKeys.certify(material, userId, config.expiry().map(Instant.now()::plus), passphrase,
+                    // Counted from the key's creation, as OpenPGP counts expiry: a pooled key's subkey binding
+                    // (made when the pool generated it) then says the same and need not be signed again.
+                    return OpenPgpKeys.certify(material, userId, config.expiry().map(material.creationTime()::plus), passphrase,
                             OpenPgpKeys.Protection.STORAGE);
                 } finally {
                     Arrays.fill(passphrase, '\0');

@@ -18,7 +18,10 @@ public interface KeysConfig {
     @WithDefault("ed25519")
     String profile();
 
-    /** Validity of generated keys; absent means they do not expire. */
+    /**
+     * Validity of generated keys, counted from the key's creation (a key from the key cache was created when the pool
+     * generated it); absent means they do not expire.
+     */
     Optional<Duration> expiry();
 
     /** OX Guard's "nodeleteprivate": users may not delete their own private keys. */

@@ -38,6 +38,7 @@ import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
 import org.bouncycastle.openpgp.operator.PBESecretKeyEncryptor;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 
 /**
  * Making, changing, encoding and reading our users' keys. Pure functions over BouncyCastle key rings: no I/O,
@@ -145,14 +146,13 @@ public final class OpenPgpKeys {
             PGPPublicKey certifiedPrimary = PGPPublicKey.addCertification(primary, userId, uidSignature);
 
             PGPPublicKey subkey = material.subkey().getPublicKey();
-            PGPSignatureSubpacketGenerator subPackets = new PGPSignatureSubpacketGenerator();
-            subPackets.setSignatureCreationTime(true, now);
-            subPackets.setIssuerFingerprint(false, primary);
-            subPackets.setKeyFlags(true, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
-            expirySeconds.ifPresent(seconds -> subPackets.setKeyExpirationTime(false, seconds));
-            PGPSignatureGenerator subSigner = signer(primary, PGPSignature.SUBKEY_BINDING, primaryPrivate);
-            subSigner.setHashedSubpackets(subPackets.generate());
-            PGPSignature binding = subSigner.generateCertification(primary, subkey);
+            // A binding made at generation (pooled keys) serves if it says what a new one would: saves a signature.
+            PGPSignature binding = material.subkeyBinding()
+                    .filter(pooled -> expirySeconds.orElse(0L) == pooled.getHashedSubPackets().getKeyExpirationTime())
+                    .orElse(null);
+            if (binding == null) {
+                binding = subkeyBinding(material, now, expirySeconds);
+            }
             PGPPublicKey boundSubkey = PGPPublicKey.addCertification(subkey, binding);
 
             List<PGPSecretKey> keys = new ArrayList<>(2);
@@ -161,6 +161,54 @@ public final class OpenPgpKeys {
             return new PGPSecretKeyRing(keys);
         } catch (PGPException e) {
             throw new IllegalStateException("cannot certify key " + material.fingerprint(), e);
+        }
+    }
+
+    /**
+     * The material with its subkey's binding signature made now (flags encrypt communications+storage, the expiry if
+     * there is one), so that {@link #certify} with the same expiry only has to certify the user id. What the key cache
+     * pools: the binding is the certification that does not depend on the user.
+     *
+     * @param expiry when the key expires; must be after the key's creation time
+     */
+    public static KeyMaterial bindSubkey(KeyMaterial material, Optional<Instant> expiry) {
+        Objects.requireNonNull(material, "material");
+        Date created = material.primary().getPublicKey().getCreationTime();
+        try {
+            return material.withSubkeyBinding(subkeyBinding(material, signatureTime(created),
+                    Objects.requireNonNull(expiry, "expiry").map(e -> expirySeconds(created, e))));
+        } catch (PGPException e) {
+            throw new IllegalStateException("cannot bind the subkey of " + material.fingerprint(), e);
+        }
+    }
+
+    private static PGPSignature subkeyBinding(KeyMaterial material, Date now, Optional<Long> expirySeconds)
+            throws PGPException {
+        PGPPublicKey primary = material.primary().getPublicKey();
+        PGPSignatureSubpacketGenerator subPackets = new PGPSignatureSubpacketGenerator();
+        subPackets.setSignatureCreationTime(true, now);
+        subPackets.setIssuerFingerprint(false, primary);
+        subPackets.setKeyFlags(true, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
+        expirySeconds.ifPresent(seconds -> subPackets.setKeyExpirationTime(false, seconds));
+        PGPSignatureGenerator subSigner = signer(primary, PGPSignature.SUBKEY_BINDING, material.primary().getPrivateKey());
+        subSigner.setHashedSubpackets(subPackets.generate());
+        return subSigner.generateCertification(primary, material.subkey().getPublicKey());
+    }
+
+    /**
+     * Whether {@code signature} is a subkey binding of {@code subkey} by {@code primary} as {@link #bindSubkey} makes
+     * them: right type and flags, and it verifies under {@code primary}.
+     */
+    static boolean isSubkeyBinding(PGPSignature signature, PGPPublicKey primary, PGPPublicKey subkey) {
+        if (signature.getSignatureType() != PGPSignature.SUBKEY_BINDING || signature.getHashedSubPackets() == null
+                || signature.getHashedSubPackets().getKeyFlags() != (KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE)) {
+            return false;
+        }
+        try {
+            signature.init(new BcPGPContentVerifierBuilderProvider(), primary);
+            return signature.verifyCertification(primary, subkey);
+        } catch (PGPException e) {
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.guardcluster.keyservice.key;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -127,6 +128,14 @@ class KeyApiTest {
         api.post("/api/keys/" + fingerprint + "/revoke", "password", PASSWORD).statusCode(409)
                 .body("type", is("urn:guard:problem:key-revoked"));
         api.request().put("/api/keys/" + fingerprint + "/current").then().statusCode(409);
+
+        // A sender asking for this user's key learns that it is revoked, not that there is none (which would make
+        // the user a guest); the key comes along for checking old signatures.
+        KeyApi.fresh("revoke.sender").request().queryParam("email", api.user().email())
+                .get("/api/keys/internal/recipients").then().statusCode(200)
+                .body("keys", hasSize(0)).body("unusable.fingerprint", contains(fingerprint))
+                .body("unusable[0].reason", is("revoked")).body("unusable[0].source", is("GUARD"))
+                .body("unusable[0].armored", containsString("BEGIN PGP PUBLIC KEY BLOCK"));
     }
 
     @Test

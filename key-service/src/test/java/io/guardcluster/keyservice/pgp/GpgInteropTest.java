@@ -90,9 +90,11 @@ class GpgInteropTest {
 
     @Test
     void gpgImportsOurExportedPrivateKeyWithThePasswordAndCanUseIt() throws Exception {
-        PGPSecretKeyRing stored = OpenPgpKeys.certify(TestKeys.material(KeyProfile.RSA2048), "Export Me <export@guard.example>",
-                java.util.Optional.of(Instant.now().plus(30, ChronoUnit.DAYS)), TestKeys.storagePassphrase(),
-                OpenPgpKeys.Protection.STORAGE);
+        // As the key cache makes them: the subkey bound when the material was generated, the user id at the claim.
+        KeyMaterial material = TestKeys.material(KeyProfile.RSA2048);
+        java.util.Optional<Instant> expiry = java.util.Optional.of(material.creationTime().plus(30, ChronoUnit.DAYS));
+        PGPSecretKeyRing stored = OpenPgpKeys.certify(OpenPgpKeys.bindSubkey(material, expiry),
+                "Export Me <export@guard.example>", expiry, TestKeys.storagePassphrase(), OpenPgpKeys.Protection.STORAGE);
         String password = "Tr0ub4dor&3 with spaces";
         PGPSecretKeyRing exported = OpenPgpKeys.reprotect(stored, TestKeys.storagePassphrase(), password.toCharArray(),
                 OpenPgpKeys.Protection.EXPORT);

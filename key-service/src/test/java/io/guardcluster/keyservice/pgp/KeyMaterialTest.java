@@ -115,8 +115,11 @@ class KeyMaterialTest {
         assertCode(trailing, PgpInputException.Code.MALFORMED);
 
         byte[] version = golden.clone();
-        version[3] = 2;
+        version[3] = 3;
         assertCode(version, PgpInputException.Code.UNSUPPORTED);
+        byte[] noBinding = golden.clone();
+        noBinding[3] = 2; // says a binding follows, none does
+        assertCode(noBinding, PgpInputException.Code.MALFORMED);
 
         byte[] wrongProfile = golden.clone();
         wrongProfile[4] = 2; // says RSA
@@ -135,6 +138,66 @@ class KeyMaterialTest {
         byte[] swapped = golden.clone();
         swapped[11] = (byte) 0xC7; // primary packet claims to be a subkey
         assertCode(swapped, PgpInputException.Code.MALFORMED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ed25519", "rsa2048"})
+    void aBoundSubkeyRoundTripsAsVersion2AndCertifyUsesItsBinding(String id) throws Exception {
+        KeyMaterial material = TestKeys.material(KeyProfile.parse(id));
+        Optional<Instant> expiry = Optional.of(material.creationTime().plus(java.time.Duration.ofDays(730)));
+        KeyMaterial bound = OpenPgpKeys.bindSubkey(material, expiry);
+        byte[] encoded = bound.encode();
+        assertThat(encoded[3]).as("format version").isEqualTo((byte) 2);
+        assertThat(Arrays.copyOfRange(encoded, 0, material.encode().length)).as("version 1 layout first")
+                .isEqualTo(withVersion(material.encode(), 2));
+
+        KeyMaterial decoded = KeyMaterial.decode(encoded);
+        assertThat(decoded.encode()).isEqualTo(encoded);
+        byte[] binding = decoded.subkeyBinding().orElseThrow().getEncoded();
+
+        PGPSecretKeyRing ring = OpenPgpKeys.certify(decoded, "Bound <bound@example.com>", expiry, null,
+                OpenPgpKeys.Protection.STORAGE);
+        PGPPublicKey subkey = OpenPgpKeys.publicKey(ring).getPublicKey(decoded.subkey().getKeyID());
+        assertThat(signatures(subkey)).as("the pooled binding, not a new one").containsExactly(HexFormat.of().formatHex(binding));
+        KeyInfo info = KeyInfo.of(ring);
+        assertThat(info.expires()).contains(expiry.get().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(info.canEncrypt()).isTrue();
+
+        // Another expiry than the pooled binding's: a new binding that says the right one.
+        Optional<Instant> other = Optional.of(material.creationTime().plus(java.time.Duration.ofDays(10)));
+        PGPSecretKeyRing resigned = OpenPgpKeys.certify(decoded, "Bound <bound@example.com>", other, null,
+                OpenPgpKeys.Protection.STORAGE);
+        PGPPublicKey resignedSubkey = OpenPgpKeys.publicKey(resigned).getPublicKey(decoded.subkey().getKeyID());
+        assertThat(signatures(resignedSubkey)).doesNotContain(HexFormat.of().formatHex(binding)).hasSize(1);
+        assertThat(resignedSubkey.getSignatures().next().getHashedSubPackets().getKeyExpirationTime())
+                .isEqualTo(java.time.Duration.ofDays(10).getSeconds());
+    }
+
+    @Test
+    void aBindingOfAnotherSubkeyOrATamperedOneIsRefused() throws Exception {
+        KeyMaterial first = OpenPgpKeys.bindSubkey(KeyMaterial.generate(KeyProfile.ED25519, Instant.now()), Optional.empty());
+        KeyMaterial second = KeyMaterial.generate(KeyProfile.ED25519, Instant.now());
+        // second's keys with first's binding
+        byte[] foreign = second.withSubkeyBinding(first.subkeyBinding().orElseThrow()).encode();
+        assertCode(foreign, PgpInputException.Code.MALFORMED);
+
+        byte[] tampered = first.encode();
+        tampered[tampered.length - 3] ^= 0x01; // inside the signature value
+        assertCode(tampered, PgpInputException.Code.MALFORMED);
+    }
+
+    private static byte[] withVersion(byte[] encoded, int version) {
+        byte[] copy = encoded.clone();
+        copy[3] = (byte) version;
+        return copy;
+    }
+
+    private static java.util.List<String> signatures(PGPPublicKey key) throws Exception {
+        java.util.List<String> hex = new java.util.ArrayList<>();
+        for (var it = key.getSignatures(); it.hasNext(); ) {
+            hex.add(HexFormat.of().formatHex(it.next().getEncoded()));
+        }
+        return hex;
     }
 
     private static void assertCode(byte[] input, PgpInputException.Code code) {

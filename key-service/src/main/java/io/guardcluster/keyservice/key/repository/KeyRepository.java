@@ -73,10 +73,15 @@ public class KeyRepository {
                 .execute(args).map(rows -> all(rows, KeyRepository::toKey));
     }
 
-    /** The current key of whoever has {@code email} as primary address (the own-users directory). */
-    public Uni<Optional<UserKey>> currentByEmail(String email) {
+    /**
+     * The current key of whoever has {@code email} as primary address (the own-users directory); without a current
+     * key (the user revoked it) their newest key, so that a sender learns the key was revoked rather than that there
+     * is none.
+     */
+    public Uni<Optional<UserKey>> currentOrNewestByEmail(String email) {
         return pool.preparedQuery("SELECT " + prefixed("k") + " FROM guard_key k JOIN guard_user u "
-                + "ON u.context_id = k.context_id AND u.user_id = k.user_id WHERE u.email = ? AND k.is_current = TRUE")
+                + "ON u.context_id = k.context_id AND u.user_id = k.user_id WHERE u.email = ? "
+                + "ORDER BY k.is_current DESC, k.id DESC LIMIT 1")
                 .execute(Tuple.of(email)).map(rows -> all(rows, KeyRepository::toKey).stream().findFirst());
     }
 
