@@ -18,12 +18,14 @@ import io.smallrye.config.WithDefault;
 public interface EmulatorConfig {
 
     /**
-     * Route suffix this node appends to the {@code JSESSIONID} cookie ({@code <random>.<route>}). OX documents
-     * the cookie as "Identifies the target node in an application cluster" with the example value
-     * {@code 2648017316273288615.OX1} (appsuite-middleware {@code documentation/login_and_sessions/05_cookies.md}).
+     * The middleware nodes this process emulates behind its cookie-routing front, each named by the route suffix it
+     * appends to the {@code JSESSIONID} cookie ({@code <random>.<route>}). OX documents the cookie as "Identifies the
+     * target node in an application cluster" with the example value {@code 2648017316273288615.OX1}
+     * (appsuite-middleware {@code documentation/login_and_sessions/05_cookies.md}). One entry: a single node, as
+     * before the front existed.
      */
-    @WithDefault("node1")
-    String route();
+    @WithDefault("node1,node2")
+    List<String> nodes();
 
     Sessions session();
 
