@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import io.guardcluster.emulator.ajax.ClientRequest;
 import io.guardcluster.emulator.cluster.ClusterNodes;
+import io.guardcluster.emulator.mail.MailStore;
 import io.guardcluster.emulator.rest.RestBasicAuth;
 import io.guardcluster.emulator.session.SessionStore;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,6 +35,8 @@ public class StatsResource {
     SessionStore store;
     @Inject
     ClusterNodes nodes;
+    @Inject
+    MailStore mails;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -56,6 +59,8 @@ public class StatsResource {
         }
         json.put("sessionsRecreated", recreated);
         json.put("nodes", perNode);
+        json.put("storedMessages", mails.messageCount());
+        json.put("storedBytes", mails.storedBytes());
         return json;
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -36,6 +37,26 @@ public interface EmulatorConfig {
     RestApi restApi();
 
     Smtp smtp();
+
+    Mail mail();
+
+    /** EMULATOR-ONLY bounds of the in-memory mail storage (a fixture, not a mail store). */
+    interface Mail {
+        /**
+         * The largest message {@code PUT /mail?action=new}, the SMTP sink and the test drop accept; larger ones get
+         * {@code MSG-0088} (OX: the upload limit, {@code com.openexchange.mail.maxMailSize} / {@code MAX_UPLOAD_SIZE}).
+         */
+        @WithDefault("32M")
+        MemorySize maxMessageSize();
+
+        /** Bytes all mailboxes together may hold; beyond, the oldest messages are dropped (logged). */
+        @WithDefault("64M")
+        MemorySize maxStoredBytes();
+
+        /** Messages the outbox (mail to outside recipients) keeps; the oldest are dropped first. */
+        @WithDefault("200")
+        int outboxCapacity();
+    }
 
     /** EMULATOR-ONLY: the SMTP sink standing in for the groupware's mail system. */
     interface Smtp {
