@@ -54,6 +54,31 @@ final class Emulator {
         }
     }
 
+    /** {@code PUT /mail?action=new}: sends {@code mime} as the logged-in user. */
+    static Response send(LoggedIn user, byte[] mime) {
+        return browser().cookies(user.cookies()).queryParam("action", "new").queryParam("session", user.sessionId())
+                .contentType("text/plain").body(mime).put("/appsuite/api/mail");
+    }
+
+    /** {@code GET /mail?action=get&src=1&save=1}: the raw source. */
+    static Response source(LoggedIn user, String folder, String id) {
+        return browser().cookies(user.cookies()).queryParam("action", "get").queryParam("session", user.sessionId())
+                .queryParam("folder", folder).queryParam("id", id).queryParam("src", "1").queryParam("save", "1")
+                .get("/appsuite/api/mail");
+    }
+
+    /** {@code GET /mail?action=all&columns=...}. */
+    static Response all(LoggedIn user, String folder, String columns) {
+        return browser().cookies(user.cookies()).queryParam("action", "all").queryParam("session", user.sessionId())
+                .queryParam("folder", folder).queryParam("columns", columns).get("/appsuite/api/mail");
+    }
+
+    /** EMULATOR-ONLY: delivers {@code mime} into a user's folder as a test MTA. */
+    static Response drop(String email, String folder, byte[] mime) {
+        return given().auth().preemptive().basic(REST_USER, REST_PASSWORD).contentType("message/rfc822").body(mime)
+                .post("/emulator/mailboxes/" + email + "/" + folder);
+    }
+
     static Response currentUser(String sessionId, Map<String, String> cookies) {
         return browser().cookies(cookies).queryParam("action", "get").queryParam("session", sessionId)
                 .get("/appsuite/api/user");

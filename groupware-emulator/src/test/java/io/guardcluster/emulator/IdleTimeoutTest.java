@@ -19,7 +19,7 @@ class IdleTimeoutTest {
     public static class ShortIdleTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("guard.emulator.session.idle-timeout", "PT1.5S", "guard.emulator.route", "node2");
+            return Map.of("guard.emulator.session.idle-timeout", "PT1.5S", "guard.emulator.nodes", "node2");
         }
     }
 

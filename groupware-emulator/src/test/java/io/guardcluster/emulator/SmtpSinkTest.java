@@ -66,6 +66,35 @@ class SmtpSinkTest {
         given().get("/emulator/mails").then().statusCode(401);
     }
 
+    @Test
+    void aMessageForAUserIsReadableThroughTheMailApi() throws Exception {
+        String message = "From: guard@localhost\r\nTo: alice@example.com\r\nSubject: Your Guard key\r\n\r\n"
+                + "Hello \u00e4\r\n..dot-stuffed\r\n";
+        try (Socket socket = new Socket("127.0.0.1", sink.port());
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))) {
+            OutputStream out = socket.getOutputStream();
+            in.readLine();
+            assertThat(send(out, in, "HELO client")).startsWith("250");
+            assertThat(send(out, in, "MAIL FROM:<guard@localhost>")).startsWith("250");
+            assertThat(send(out, in, "RCPT TO:<alice@example.com>")).startsWith("250");
+            assertThat(send(out, in, "RCPT TO:<someone@outside.example>")).startsWith("250");
+            assertThat(send(out, in, "DATA")).startsWith("354");
+            out.write(message.getBytes(StandardCharsets.UTF_8));
+            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("250");
+            assertThat(send(out, in, "QUIT")).startsWith("221");
+        }
+        Emulator.LoggedIn alice = Emulator.LoggedIn.as("alice", "secret-alice");
+        java.util.List<java.util.List<Object>> rows = Emulator.all(alice, "default0/INBOX", "600,607").jsonPath().getList("data");
+        String id = rows.stream().filter(r -> "Your Guard key".equals(r.get(1))).map(r -> (String) r.get(0)).findFirst().orElseThrow();
+        String source = new String(Emulator.source(alice, "default0/INBOX", id).asByteArray(), StandardCharsets.UTF_8);
+        assertThat(source).startsWith("Return-Path: <guard@localhost>\r\n")
+                .endsWith(message.replace("..dot", ".dot"));
+        // The capture keeps everything, the outside recipient included.
+        given().auth().preemptive().basic(REST_USER, REST_PASSWORD).queryParam("to", "someone@outside.example")
+                .get("/emulator/mails").then().statusCode(200).body("subject", org.hamcrest.Matchers.hasItem("Your Guard key"));
+    }
+
     private static String send(OutputStream out, BufferedReader in, String line) throws Exception {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();

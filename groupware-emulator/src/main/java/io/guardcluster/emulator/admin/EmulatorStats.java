@@ -17,6 +17,9 @@ public class EmulatorStats {
     private final AtomicLong failedValidations = new AtomicLong();
     private final AtomicLong restLookups = new AtomicLong();
     private final AtomicLong restAuthFailures = new AtomicLong();
+    private final AtomicLong mailsSent = new AtomicLong();
+    private final AtomicLong mailsDelivered = new AtomicLong();
+    private final AtomicLong mailsToOutbox = new AtomicLong();
 
     public void login() {
         logins.incrementAndGet();
@@ -46,6 +49,21 @@ public class EmulatorStats {
         restAuthFailures.incrementAndGet();
     }
 
+    /** A message sent through the mail API ({@code PUT /mail?action=new}). */
+    public void mailSent() {
+        mailsSent.incrementAndGet();
+    }
+
+    /** A message put into a user's INBOX (mail API, SMTP sink or test drop). */
+    public void mailDelivered() {
+        mailsDelivered.incrementAndGet();
+    }
+
+    /** A message captured for recipients outside the emulator. */
+    public void mailToOutbox() {
+        mailsToOutbox.incrementAndGet();
+    }
+
     public Map<String, Object> snapshot() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("logins", logins.get());
@@ -55,6 +73,9 @@ public class EmulatorStats {
         json.put("failedValidations", failedValidations.get());
         json.put("restLookups", restLookups.get());
         json.put("restAuthFailures", restAuthFailures.get());
+        json.put("mailsSent", mailsSent.get());
+        json.put("mailsDelivered", mailsDelivered.get());
+        json.put("mailsToOutbox", mailsToOutbox.get());
         return json;
     }
 }

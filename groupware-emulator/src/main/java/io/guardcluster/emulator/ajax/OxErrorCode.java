@@ -10,6 +10,36 @@ public enum OxErrorCode {
     /** {@code LoginExceptionCodes.INVALID_CREDENTIALS}; display text {@code LoginExceptionMessages.INVALID_CREDENTIALS_MSG}. */
     LGI_0006("LGI", 6, "Invalid credentials.", "The user name or password is incorrect.", OxCategory.USER_INPUT),
 
+    /**
+     * {@code MailExceptionCode.MAIL_NOT_FOUND} ("Mail(s) %1$s could not be found in folder %2$s"); display text
+     * {@code MailExceptionStrings.MAIL_NOT_FOUND_SIMPLE_MSG}. {@code GetAction} raises it for an unknown id.
+     */
+    MSG_0032("MSG", 32, "Mail(s) %1$s could not be found in folder %2$s", "Mail could not be found",
+            OxCategory.USER_INPUT),
+
+    /**
+     * {@code MailExceptionCode.INVALID_SENDER}: {@code NewAction} refuses a From address that is not one of the user's
+     * addresses (aliases) unless {@code force} is set; display text {@code MailExceptionStrings.INVALID_SENDER_MSG}.
+     */
+    MSG_0056("MSG", 56, "The specified E-Mail address %1$s is not covered by allowed E-Mail address aliases.",
+            "The specified E-Mail address \"%1$s\" is not covered by allowed E-Mail address aliases.", OxCategory.USER_INPUT),
+
+    /** {@code MailExceptionCode.UNPARSEABLE_MESSAGE}. */
+    MSG_0059("MSG", 59, "Mail cannot be parsed. Invalid or incomplete mail data.",
+            "Mail cannot be parsed. Invalid or incomplete mail data.", OxCategory.USER_INPUT),
+
+    /** {@code MailExceptionCode.FOLDER_NOT_FOUND}; its display text was not found in the sources read. */
+    MSG_0066("MSG", 66, "Mail folder could not be found: %1$s.", "Mail folder could not be found: %1$s.",
+            OxCategory.USER_INPUT),
+
+    /** {@code MailExceptionCode.MAX_MESSAGE_SIZE_EXCEEDED}; display text {@code MailExceptionStrings.MAX_MESSAGE_SIZE_EXCEEDED_MSG}. */
+    MSG_0088("MSG", 88, "Maximum message size is exceeded. Max. is %1$s.", "Maximum message size is exceeded. Max. is %1$s.",
+            OxCategory.USER_INPUT),
+
+    /** {@code SMTPExceptionCode.MISSING_RECIPIENTS} ("No recipient(s) has been defined for new message"). */
+    SMTP_3006("SMTP", 3006, "There are no recipient(s) for the new message.", "There are no recipient(s) for the new message.",
+            OxCategory.USER_INPUT),
+
     /** {@code SessionExceptionCodes.SESSION_PARAMETER_MISSING}. */
     SES_0201("SES", 201, "The session parameter is missing.", OxErrorCode.GENERIC_MESSAGE, OxCategory.ERROR),
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -18,12 +19,14 @@ import io.smallrye.config.WithDefault;
 public interface EmulatorConfig {
 
     /**
-     * Route suffix this node appends to the {@code JSESSIONID} cookie ({@code <random>.<route>}). OX documents
-     * the cookie as "Identifies the target node in an application cluster" with the example value
-     * {@code 2648017316273288615.OX1} (appsuite-middleware {@code documentation/login_and_sessions/05_cookies.md}).
+     * The middleware nodes this process emulates behind its cookie-routing front, each named by the route suffix it
+     * appends to the {@code JSESSIONID} cookie ({@code <random>.<route>}). OX documents the cookie as "Identifies the
+     * target node in an application cluster" with the example value {@code 2648017316273288615.OX1}
+     * (appsuite-middleware {@code documentation/login_and_sessions/05_cookies.md}). One entry: a single node, as
+     * before the front existed.
      */
-    @WithDefault("node1")
-    String route();
+    @WithDefault("node1,node2")
+    List<String> nodes();
 
     Sessions session();
 
@@ -34,6 +37,26 @@ public interface EmulatorConfig {
     RestApi restApi();
 
     Smtp smtp();
+
+    Mail mail();
+
+    /** EMULATOR-ONLY bounds of the in-memory mail storage (a fixture, not a mail store). */
+    interface Mail {
+        /**
+         * The largest message {@code PUT /mail?action=new}, the SMTP sink and the test drop accept; larger ones get
+         * {@code MSG-0088} (OX: the upload limit, {@code com.openexchange.mail.maxMailSize} / {@code MAX_UPLOAD_SIZE}).
+         */
+        @WithDefault("32M")
+        MemorySize maxMessageSize();
+
+        /** Bytes all mailboxes together may hold; beyond, the oldest messages are dropped (logged). */
+        @WithDefault("64M")
+        MemorySize maxStoredBytes();
+
+        /** Messages the outbox (mail to outside recipients) keeps; the oldest are dropped first. */
+        @WithDefault("200")
+        int outboxCapacity();
+    }
 
     /** EMULATOR-ONLY: the SMTP sink standing in for the groupware's mail system. */
     interface Smtp {

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 import io.guardcluster.emulator.config.EmulatorConfig;
 import io.guardcluster.emulator.user.UserDirectory;
 
-/** Ready once configured: reports the node's route and how many demo users it serves. */
+/** Ready once configured: reports the emulated nodes (their routes) and how many demo users they serve. */
 @Readiness
 @ApplicationScoped
 public class EmulatorReadiness implements HealthCheck {
@@ -23,7 +23,7 @@ public class EmulatorReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("groupware-emulator")
-                .withData("route", config.route())
+                .withData("nodes", String.join(",", config.nodes()))
                 .withData("users", users.all().size())
                 .status(!users.all().isEmpty())
                 .build();

@@ -27,6 +27,7 @@ import io.guardcluster.emulator.ajax.OxErrorCode;
 import io.guardcluster.emulator.ajax.OxException;
 import io.guardcluster.emulator.ajax.OxResponses;
 import io.guardcluster.emulator.ajax.RequestParams;
+import io.guardcluster.emulator.cluster.ClusterNodes;
 import io.guardcluster.emulator.config.EmulatorConfig;
 import io.guardcluster.emulator.session.CookieHash;
 import io.guardcluster.emulator.session.Session;
@@ -69,6 +70,8 @@ public class LoginResource {
     SessionValidator validator;
     @Inject
     EmulatorStats stats;
+    @Inject
+    ClusterNodes nodes;
 
     @GET
     public Response get(@Context UriInfo uri, @Context HttpHeaders headers, @Context HttpServerRequest vertx) {
@@ -123,12 +126,13 @@ public class LoginResource {
         String userAgent = params.get("clientUserAgent").orElse(request.userAgent());
         String hash = cookieHash.hash(userAgent, client, request::header);
         Instant now = Instant.now();
+        String node = nodes.serving(request);
         Session session = new Session(Tokens.hex32(), Tokens.hex32(), Tokens.hex32(), hash, client, name, user.id(),
                 user.contextId(), request.userAgent(), params.get("clientIP").orElse(request.remoteAddress()),
-                params.get("authId").orElseGet(Tokens::hex32), config.route(), now, new AtomicReference<>(now));
-        store.add(session);
+                params.get("authId").orElseGet(Tokens::hex32), node, now, new AtomicReference<>(now));
+        store.add(node, session);
         stats.login();
-        LOG.infof("Login of %s (user %d, context %d), client %s", name, user.id(), user.contextId(), client);
+        LOG.infof("Login of %s (user %d, context %d) on node %s, client %s", name, user.id(), user.contextId(), node, client);
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("session", session.sessionId());
@@ -140,7 +144,7 @@ public class LoginResource {
         Response.ResponseBuilder response = noCache(Response.ok(body, OxResponses.JSON_UTF8));
         cookies.loginCookies(request, session, params.flag("staySignedIn"))
                 .forEach(c -> response.header(HttpHeaders.SET_COOKIE, c));
-        response.header(HttpHeaders.SET_COOKIE, cookies.jsessionIdCookie(httpSessionId(request), request));
+        response.header(HttpHeaders.SET_COOKIE, cookies.jsessionIdCookie(httpSessionId(request, node), request));
         return response.build();
     }
 
@@ -154,7 +158,7 @@ public class LoginResource {
         if (sessionId.isEmpty()) {
             return noCache(Response.status(Response.Status.BAD_REQUEST)).build();
         }
-        Optional<Session> session = store.get(sessionId.get());
+        Optional<Session> session = store.get(nodes.serving(request), sessionId.get());
         if (session.isEmpty()) {
             LOG.infof("Logout: no such session (403)");
             return noCache(Response.status(Response.Status.FORBIDDEN)).build();
@@ -175,10 +179,10 @@ public class LoginResource {
     }
 
     /** Keeps a JSESSIONID that already routes to this node, else starts a new HTTP session on this node. */
-    private String httpSessionId(ClientRequest request) {
+    private static String httpSessionId(ClientRequest request, String node) {
         return request.cookie(SessionCookies.JSESSIONID)
-                .filter(v -> v.endsWith("." + config.route()))
-                .orElseGet(() -> Tokens.httpSessionId(config.route()));
+                .filter(v -> v.endsWith("." + node))
+                .orElseGet(() -> Tokens.httpSessionId(node));
     }
 
     /** OX's {@code Tools.disableCaching} headers (seen in {@code session_lifecycle.md}). */

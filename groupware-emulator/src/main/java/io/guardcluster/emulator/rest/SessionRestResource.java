@@ -20,6 +20,7 @@ import io.guardcluster.emulator.session.SessionStore;
  * /preliminary/session/v1/ | open-xchange-rest | Basic Auth login"; {@code SessionRESTService}:
  * {@code GET /preliminary/session/v1/get/{session}} answers {@code {"context": cid, "user": uid}}, or {@code {}} for an
  * unknown session. It checks no cookies: it is a trusted back-end call, not a proof that a browser owns the session.
+ * It reads the distributed session storage only, so it re-creates no session on any node.
  */
 @Path("/preliminary/session/v1")
 @RestBasicAuth
@@ -36,7 +37,7 @@ public class SessionRestResource {
     public Map<String, Object> get(@PathParam("session") String sessionId) {
         stats.restLookup();
         Map<String, Object> json = new LinkedHashMap<>();
-        store.get(sessionId).ifPresent(s -> {
+        store.peek(sessionId).ifPresent(s -> {
             json.put("context", s.contextId());
             json.put("user", s.userId());
         });

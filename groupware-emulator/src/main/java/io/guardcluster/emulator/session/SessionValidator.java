@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import io.guardcluster.emulator.admin.EmulatorStats;
 import io.guardcluster.emulator.ajax.ClientRequest;
+import io.guardcluster.emulator.cluster.ClusterNodes;
 import io.guardcluster.emulator.ajax.OxErrorCode;
 import io.guardcluster.emulator.ajax.OxException;
 import io.guardcluster.emulator.config.EmulatorConfig;
@@ -39,10 +40,12 @@ public class SessionValidator {
     private final SessionCookies cookies;
     private final EmulatorConfig config;
     private final EmulatorStats stats;
+    private final ClusterNodes nodes;
 
     @Inject
     public SessionValidator(SessionStore store, CookieHash cookieHash, SessionCookies cookies, EmulatorConfig config,
-            EmulatorStats stats) {
+            EmulatorStats stats, ClusterNodes nodes) {
+        this.nodes = nodes;
         this.store = store;
         this.cookieHash = cookieHash;
         this.cookies = cookies;
@@ -55,7 +58,9 @@ public class SessionValidator {
         stats.validation();
         try {
             String id = sessionId.filter(s -> !s.isEmpty()).orElseThrow(() -> new OxException(OxErrorCode.SES_0201));
-            Session session = store.get(id).orElseThrow(() -> {
+            // The node serving this request: it restores the session from the distributed storage if it does not
+            // hold it (OX sessiond), so a caller that drops the JSESSIONID route makes extra sessions.
+            Session session = store.get(nodes.serving(request), id).orElseThrow(() -> {
                 LOG.debugf("No session for id %s (reason nosuchsession)", id);
                 return expired(id);
             });

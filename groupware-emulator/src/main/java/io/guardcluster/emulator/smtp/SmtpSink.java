@@ -9,7 +9,9 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.guardcluster.emulator.ajax.OxException;
 import io.guardcluster.emulator.config.EmulatorConfig;
+import io.guardcluster.emulator.mail.MailDelivery;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -22,22 +24,24 @@ import io.vertx.core.parsetools.RecordParser;
  * EMULATOR-ONLY: the groupware's mail system as far as Guard needs it, an SMTP server that accepts
  * every message into {@link Mailbox} (RFC 5321 minimum: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP,
  * QUIT; no TLS, no AUTH). key-service sends password reset mails here in the local stack; tests and
- * developers read them at {@code GET /emulator/mails}. Off unless {@code guard.emulator.smtp.port} is set.
+ * developers read them at {@code GET /emulator/mails}. Recipients who are users of the emulator also
+ * get the message in their INBOX ({@link MailDelivery#deliverInbound}), where the mail API serves it.
+ * Off unless {@code guard.emulator.smtp.port} is set.
  */
 @ApplicationScoped
 public class SmtpSink {
 
     private static final Logger LOG = Logger.getLogger(SmtpSink.class);
-    private static final int MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
-
     private final Vertx vertx;
     private final Mailbox mailbox;
+    private final MailDelivery delivery;
     private final EmulatorConfig config;
     private NetServer server;
 
-    SmtpSink(Vertx vertx, Mailbox mailbox, EmulatorConfig config) {
+    SmtpSink(Vertx vertx, Mailbox mailbox, MailDelivery delivery, EmulatorConfig config) {
         this.vertx = vertx;
         this.mailbox = mailbox;
+        this.delivery = delivery;
         this.config = config;
     }
 
@@ -78,18 +82,19 @@ public class SmtpSink {
         private final NetSocket socket;
         private String from;
         private final List<String> to = new ArrayList<>();
-        private StringBuilder data;
+        private Buffer data;
+        private boolean tooLarge;
 
         Conversation(NetSocket socket) {
             this.socket = socket;
         }
 
         void line(Buffer buffer) {
-            String line = buffer.toString(StandardCharsets.UTF_8);
             if (data != null) {
-                dataLine(line);
+                dataLine(buffer);
                 return;
             }
+            String line = buffer.toString(StandardCharsets.UTF_8);
             String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : line.toUpperCase();
             switch (verb) {
                 case "EHLO" -> reply(socket, "250-groupware-emulator\r\n250 8BITMIME");
@@ -111,7 +116,8 @@ public class SmtpSink {
                     if (to.isEmpty()) {
                         reply(socket, "503 RCPT first");
                     } else {
-                        data = new StringBuilder();
+                        data = Buffer.buffer();
+                        tooLarge = false;
                         reply(socket, "354 end with <CRLF>.<CRLF>");
                     }
                 }
@@ -129,22 +135,39 @@ public class SmtpSink {
             }
         }
 
-        private void dataLine(String line) {
-            if (line.equals(".")) {
-                mailbox.deliver(from, List.copyOf(to), data.toString());
+        /** A line of the message, as bytes: 8-bit content reaches the mailboxes unchanged. */
+        private void dataLine(Buffer line) {
+            if (line.length() == 1 && line.getByte(0) == '.') {
+                if (tooLarge) {
+                    reply(socket, "552 message too large");
+                } else {
+                    accept(data.getBytes());
+                }
                 data = null;
                 from = null;
                 to.clear();
-                reply(socket, "250 OK: queued");
                 return;
             }
-            if (data.length() + line.length() > MAX_MESSAGE_BYTES) {
-                data = null;
-                reply(socket, "552 message too large");
+            if (tooLarge || data.length() + line.length() > delivery.maxMessageBytes()) {
+                // Read on to the end of the data, then refuse (RFC 5321 4.5.3.1.10).
+                tooLarge = true;
+                data = Buffer.buffer();
                 return;
             }
             // Dot-stuffing (RFC 5321 4.5.2): a leading dot was doubled by the sender.
-            data.append(line.startsWith("..") ? line.substring(1) : line).append("\r\n");
+            boolean stuffed = line.length() >= 2 && line.getByte(0) == '.' && line.getByte(1) == '.';
+            data.appendBuffer(stuffed ? line.slice(1, line.length()) : line).appendString("\r\n");
+        }
+
+        private void accept(byte[] message) {
+            mailbox.deliver(from, List.copyOf(to), new String(message, StandardCharsets.UTF_8));
+            try {
+                delivery.deliverInbound(from, List.copyOf(to), message);
+            } catch (OxException e) {
+                // Captured above; only the mailboxes cannot take it (no header).
+                LOG.infof("SMTP sink: message not delivered to mailboxes (%s)", e.code().code());
+            }
+            reply(socket, "250 OK: queued");
         }
 
         private String address(String line) {
