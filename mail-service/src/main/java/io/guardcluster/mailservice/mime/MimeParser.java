@@ -173,8 +173,11 @@ public final class MimeParser {
             } catch (MaxHeaderLengthLimitException | MaxLineLimitException e) {
                 throw headerTooLarge();
             } catch (MaxHeaderLimitException e) {
-                throw new MimeFormatException("an entity has more than " + MAX_FIELDS + " header fields");
+                throw new MimeFormatException("an entity has more than " + MAX_FIELDS + " header fields (or lines that are not fields)");
             } catch (MimeException | IOException e) {
+                if (e.getCause() instanceof MaxLineLimitException) {
+                    throw headerTooLarge(); // mime4j wraps the line limit of a header line
+                }
                 throw new MimeFormatException("the MIME structure cannot be read", e);
             }
             if (head.descriptor == null || head.bodyStart < start) {
