@@ -25,14 +25,20 @@ public final class Armor {
 
     /** The binary packets of the first armored block in {@code armored} (text before the BEGIN line is skipped). */
     public static byte[] decode(byte[] armored) throws MimeFormatException {
+        // BC reads a block cut before its END line as complete: a truncated message must not pass for a whole one
+        Optional<String> label = label(armored);
+        if (label.filter("PGP SIGNED MESSAGE"::equals).isPresent()) {
+            throw new MimeFormatException("a cleartext-signed block is not an armored OpenPGP block");
+        }
+        if (label.isPresent() && MimeParser.indexOf(armored, ("-----END " + label.get() + "-----")
+                .getBytes(StandardCharsets.US_ASCII), 0, armored.length) < 0) {
+            throw new MimeFormatException("an armored OpenPGP block has no END line");
+        }
         try (ArmoredInputStream in = ArmoredInputStream.builder().build(new ByteArrayInputStream(armored))) {
             if (in.isClearText()) {
                 throw new MimeFormatException("a cleartext-signed block is not an armored OpenPGP block");
             }
             byte[] data = in.readAllBytes();
-            if (!in.isEndOfStream()) {
-                throw new MimeFormatException("an armored OpenPGP block has no END line");
-            }
             if (data.length == 0) {
                 throw new MimeFormatException("an armored OpenPGP block is empty");
             }

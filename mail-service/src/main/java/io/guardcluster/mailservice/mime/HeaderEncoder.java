@@ -24,8 +24,6 @@ final class HeaderEncoder {
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?\\s]+\\?[bBqQ]\\?[^?\\s]*\\?=");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx",
             Locale.ENGLISH);
-    /** "=?UTF-8?B?" + "?=": 12 characters of each encoded word, which may have 75 (RFC 2047 2). */
-    private static final int WORD_PAYLOAD = 75 - 12;
 
     private HeaderEncoder() {
     }
@@ -39,7 +37,12 @@ final class HeaderEncoder {
         if (isPlain(value) && !ENCODED_WORD.matcher(value).find()) {
             return foldAtSpaces(name + ": " + value);
         }
-        return fold(name, encodedWords(value, false));
+        return fold(name, encodedWords(value, false, firstWord(name)));
+    }
+
+    /** The longest first encoded word that fits on the field's first line ("Name: " takes the rest). */
+    private static int firstWord(String name) {
+        return Math.max(24, Math.min(75, LINE - name.length() - 2));
     }
 
     /** A value that already has folding (e.g. an Autocrypt header): checked, written as it is. */
@@ -67,7 +70,7 @@ final class HeaderEncoder {
             if (a.name().isEmpty()) {
                 tokens.add(address(a.address()) + separator);
             } else {
-                tokens.addAll(phrase(a.name()));
+                tokens.addAll(phrase(a.name(), i == 0 ? firstWord(name) : 75));
                 tokens.add("<" + address(a.address()) + ">" + separator);
             }
         }
@@ -156,7 +159,7 @@ final class HeaderEncoder {
     }
 
     /** A display name: atoms as they are, other ASCII as a quoted string, non-ASCII as encoded words. */
-    private static List<String> phrase(String name) {
+    private static List<String> phrase(String name, int firstWord) {
         if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("a display name has a line break");
         }
@@ -165,7 +168,7 @@ final class HeaderEncoder {
                     || ATEXT_SPECIALS.indexOf(c) >= 0);
             return atoms ? List.of(name.strip().split(" +")) : List.of(quote(name));
         }
-        return encodedWords(name, true);
+        return encodedWords(name, true, firstWord);
     }
 
     /**
@@ -173,7 +176,7 @@ final class HeaderEncoder {
      * text stays readable), else B. Whitespace between encoded words is dropped on decoding, so the words together
      * give the text back exactly.
      */
-    static List<String> encodedWords(String text, boolean phrase) {
+    static List<String> encodedWords(String text, boolean phrase, int firstWord) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         int qLength = 0;
         for (byte b : utf8) {
@@ -192,7 +195,8 @@ final class HeaderEncoder {
             for (byte x : b) {
                 q += qSafe(x & 0xff) ? 1 : 3;
             }
-            boolean fits = useQ ? chunkQ + q <= WORD_PAYLOAD : (chunkBytes + b.length + 2) / 3 * 4 <= WORD_PAYLOAD;
+            int payload = (words.isEmpty() ? firstWord : 75) - 12;
+            boolean fits = useQ ? chunkQ + q <= payload : (chunkBytes + b.length + 2) / 3 * 4 <= payload;
             if (!fits && chunk.length() > 0) {
                 words.add(word(chunk.toString(), useQ));
                 chunk.setLength(0);
@@ -242,7 +246,8 @@ final class HeaderEncoder {
         int lineLength = out.length();
         boolean lineHasToken = false;
         for (String token : tokens) {
-            if (lineLength + 1 + token.length() > LINE && lineHasToken) {
+            // after "Name:" too, if even the first token does not fit (RFC 5322 allows FWS there)
+            if (lineLength + 1 + token.length() > LINE && (lineHasToken || lineLength > 1)) {
                 out.append("\r\n");
                 lineLength = 0;
             }
