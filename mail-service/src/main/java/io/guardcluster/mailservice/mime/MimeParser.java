@@ -27,9 +27,10 @@ import org.apache.james.mime4j.stream.RecursionMode;
  * <p>
  * The splitting is mime4j's streaming tokenizer ({@link MimeTokenStream}): per entity one pass that reads the header
  * and finds where the body starts, and for a multipart one pass in raw mode that hands out each body part's bytes as
- * mime4j delimits them. The parser then finds those bytes in the message, so each part is a view of the one buffer
- * (memory stays one message, not one per nesting level) and {@link MimePart#rawBytes()} is by construction what the
- * tokenizer split, the same bytes that are displayed and that a signature is checked over.
+ * mime4j delimits them. The parser then finds those bytes in the message right after their delimiter line, so each
+ * part is a view of the one buffer (memory stays one message, not one per nesting level) and
+ * {@link MimePart#rawBytes()} is by construction what the tokenizer split: the bytes that are displayed are the bytes a
+ * signature is checked over. A split that is not after a delimiter line is refused (see {@code split}).
  * <p>
  * Lenient where mail clients are: LF-only line endings, a missing close delimiter, header lines that are not fields
  * (skipped), unknown charsets, broken transfer encoding. Strict where ambiguity could make different readers see
@@ -216,15 +217,16 @@ public final class MimeParser {
                     }
                     byte[] part = tokens.getInputStream().readAllBytes();
                     int at = locate(buf, bodyStart, searchFrom, end, delimiter, part);
-                    MimePart child;
-                    if (at >= 0) {
-                        child = entity(buf, at, at + part.length, depth + 1, boundaries, mimeType);
-                        searchFrom = at + part.length;
-                    } else {
-                        // not expected: mime4j and the delimiter search disagree; keep the part as its own copy
-                        child = entity(part, 0, part.length, depth + 1, boundaries, mimeType);
+                    if (at < 0) {
+                        // mime4j takes "--boundary" for a delimiter also mid-line when its buffer happens to start
+                        // there; RFC 2046 and other readers do not. Such a split would show content other clients
+                        // do not see, so the message is refused instead.
+                        throw new MimeFormatException("a multipart body has a boundary that is not at the start of "
+                                + "a line");
                     }
-                    lastEnd = at >= 0 ? searchFrom : -1;
+                    MimePart child = entity(buf, at, at + part.length, depth + 1, boundaries, mimeType);
+                    searchFrom = at + part.length;
+                    lastEnd = searchFrom;
                     children.add(child);
                 }
             } catch (MimeException | IOException e) {
@@ -233,7 +235,7 @@ public final class MimeParser {
             if (children.isEmpty()) {
                 throw new MimeFormatException("a " + safe(mimeType) + " body does not contain its boundary");
             }
-            return lastEnd >= 0 && closeDelimiterAt(buf, lastEnd, end, delimiter);
+            return closeDelimiterAt(buf, lastEnd, end, delimiter);
         }
 
         private static long count(InputStream in) throws IOException {
