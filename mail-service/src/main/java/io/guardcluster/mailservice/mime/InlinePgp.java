@@ -30,7 +30,10 @@ public final class InlinePgp {
     public sealed interface Segment permits Text, Armored, ClearSigned {
     }
 
-    /** Plain text between (or around) blocks: not signed, not encrypted. A block takes whole lines, its last line break included. */
+    /**
+     * Plain text between (or around) blocks: not signed, not encrypted. A block takes whole lines, its last line break
+     * included.
+     */
     public record Text(String text) implements Segment {
         @Override
         public String toString() {

@@ -53,7 +53,8 @@ public final class MimeEntityBuilder {
 
     /**
      * Adds a ready entity as a part of the multipart/mixed (after the attachments): a nested structure built
-     * elsewhere, e.g. another builder's result or a message/rfc822 entity. Must be CRLF text.
+     * elsewhere, e.g. another builder's result or a message/rfc822 entity. Must be CRLF text; it is written as it is,
+     * so it must be 7-bit itself if the result is to be signed.
      */
     public MimeEntityBuilder part(byte[] entity) {
         if (!LineEndings.isCanonicalCrlf(entity)) {
@@ -120,7 +121,9 @@ public final class MimeEntityBuilder {
             if (!h.cc().isEmpty()) {
                 lines.add(HeaderEncoder.addresses("Cc", h.cc()));
             }
-            lines.add(HeaderEncoder.unstructured("Subject", h.subject().isEmpty() ? "" : h.subject()));
+            if (!h.subject().isEmpty()) {
+                lines.add(HeaderEncoder.unstructured("Subject", h.subject()));
+            }
             lines.add("Message-ID: <" + h.messageId() + ">\r\n");
             if (!h.inReplyTo().isEmpty()) {
                 lines.add(HeaderEncoder.fold("In-Reply-To", h.inReplyTo().stream().map(id -> "<" + id + ">").toList()));

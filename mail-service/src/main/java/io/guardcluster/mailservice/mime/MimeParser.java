@@ -174,7 +174,8 @@ public final class MimeParser {
             } catch (MaxHeaderLengthLimitException | MaxLineLimitException e) {
                 throw headerTooLarge();
             } catch (MaxHeaderLimitException e) {
-                throw new MimeFormatException("an entity has more than " + MAX_FIELDS + " header fields (or lines that are not fields)");
+                throw new MimeFormatException(
+                        "an entity has more than " + MAX_FIELDS + " header fields (or lines that are not fields)");
             } catch (MimeException | IOException e) {
                 if (e.getCause() instanceof MaxLineLimitException) {
                     throw headerTooLarge(); // mime4j wraps the line limit of a header line

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -220,11 +219,6 @@ public final class MimePart {
         return new DecodedText(Charsets.decode(bytes, guess), guess, true);
     }
 
-    /** Header range start and length in the shared buffer, for the parser's own checks. */
-    int bodyOffsetInEntity() {
-        return bodyStart - start;
-    }
-
     static String stripAngles(String id) {
         String s = id.strip();
         if (s.startsWith("<")) {
@@ -232,12 +226,6 @@ public final class MimePart {
         }
         int close = s.indexOf('>');
         return (close >= 0 ? s.substring(0, close) : s).strip();
-    }
-
-    static List<MimePart> leaves(MimePart root) {
-        List<MimePart> leaves = new ArrayList<>();
-        root.stream().filter(p -> !p.isMultipart()).forEach(leaves::add);
-        return leaves;
     }
 
     @Override

@@ -65,7 +65,8 @@ class MimeFixturesTest {
         PgpStructure.Signed signed = (PgpStructure.Signed) PgpStructure.classify(parse("mutt-signed.eml"));
 
         assertThat(verifies(signed.signedData(), signed.signature().packets(), KEY)).isTrue();
-        assertThat(signed.signedPart().text().text()).isEqualTo("Hi Bob,\r\n\r\nthe build is green again.\r\n\r\n-- \r\nAlice\r\n");
+        assertThat(signed.signedPart().text().text())
+                .isEqualTo("Hi Bob,\r\n\r\nthe build is green again.\r\n\r\n-- \r\nAlice\r\n");
         assertThat(signed.signature().label()).contains("PGP SIGNATURE");
     }
 

@@ -62,7 +62,8 @@ class MimeRobustnessTest {
             try {
                 MimePart root = parser.parse(message.getBytes(StandardCharsets.US_ASCII));
                 assertThat(root.children()).hasSize(2);
-                assertThat(root.children().get(0).text().text()).endsWith("x--bnd not at a line start\r\n" + "b".repeat(5000));
+                assertThat(root.children().get(0).text().text())
+                        .endsWith("x--bnd not at a line start\r\n" + "b".repeat(5000));
                 assertThat(root.children().get(1).text().text()).isEqualTo("second");
             } catch (MimeFormatException e) {
                 assertThat(e).hasMessage("a multipart body has a boundary that is not at the start of a line");
