@@ -27,8 +27,8 @@ import org.apache.james.mime4j.stream.RecursionMode;
  * <p>
  * The splitting is mime4j's streaming tokenizer ({@link MimeTokenStream}): per entity one pass that reads the header
  * and finds where the body starts, and for a multipart one pass in raw mode that hands out each body part's bytes as
- * mime4j delimits them. The parser then finds those bytes in the message right after their delimiter line, so each
- * part is a view of the one buffer (memory stays one message, not one per nesting level) and
+ * mime4j delimits them. The parser checks, while they stream past, that they are the bytes right after their delimiter
+ * line in the message, so each part is a view of the one buffer (memory stays one message, whatever the nesting) and
  * {@link MimePart#rawBytes()} is by construction what the tokenizer split: the bytes that are displayed are the bytes a
  * signature is checked over. A split that is not after a delimiter line is refused (see {@code split}).
  * <p>
@@ -196,8 +196,9 @@ public final class MimeParser {
         }
 
         /**
-         * Pass 2 for a multipart: mime4j in raw mode gives each body part's bytes; each is found in the buffer after
-         * the delimiter line that precedes it and parsed in turn. Returns whether the close delimiter was seen.
+         * Pass 2 for a multipart: mime4j in raw mode gives each body part's bytes; they must be the bytes after the
+         * next delimiter line of the buffer, and that range is parsed in turn. Returns whether the close delimiter was
+         * seen.
          */
         private boolean split(byte[] buf, int start, int end, int bodyStart, String boundary, int depth,
                 List<String> boundaries, String mimeType, List<MimePart> children) throws MimeFormatException {
@@ -216,17 +217,17 @@ public final class MimeParser {
                     if (parts + 1 > limits.maxParts()) {
                         throw new MimeFormatException("the message has more than " + limits.maxParts() + " MIME parts");
                     }
-                    byte[] part = tokens.getInputStream().readAllBytes();
-                    int at = locate(buf, bodyStart, searchFrom, end, delimiter, part);
-                    if (at < 0) {
+                    int at = afterDelimiterLine(buf, bodyStart, searchFrom, end, delimiter);
+                    int length = sameBytes(tokens.getInputStream(), buf, at, end);
+                    if (length < 0) {
                         // mime4j takes "--boundary" for a delimiter also mid-line when its buffer happens to start
                         // there; RFC 2046 and other readers do not. Such a split would show content other clients
                         // do not see, so the message is refused instead.
                         throw new MimeFormatException("a multipart body has a boundary that is not at the start of "
                                 + "a line");
                     }
-                    MimePart child = entity(buf, at, at + part.length, depth + 1, boundaries, mimeType);
-                    searchFrom = at + part.length;
+                    MimePart child = entity(buf, at, at + length, depth + 1, boundaries, mimeType);
+                    searchFrom = at + length;
                     lastEnd = searchFrom;
                     children.add(child);
                 }
@@ -250,23 +251,36 @@ public final class MimeParser {
     }
 
     /**
-     * Where {@code part} starts in {@code buf}: after a delimiter line (a line starting with "--boundary", at the start
-     * of the body or after a LF) at or after {@code from}. -1 if no candidate holds exactly these bytes.
+     * Where the next body part starts: after the first delimiter line (a line starting with "--boundary", at the start
+     * of the body or after a LF) at or after {@code from}; -1 if there is none.
      */
-    static int locate(byte[] buf, int bodyStart, int from, int end, byte[] delimiter, byte[] part) {
+    static int afterDelimiterLine(byte[] buf, int bodyStart, int from, int end, byte[] delimiter) {
         int i = from;
         while ((i = indexOf(buf, delimiter, i, end)) >= 0) {
             if (i == bodyStart || buf[i - 1] == '\n') {
                 int lineEnd = indexOf(buf, new byte[] {'\n'}, i + delimiter.length, end);
-                int candidate = lineEnd < 0 ? end : lineEnd + 1;
-                if (candidate + part.length <= end
-                        && Arrays.equals(buf, candidate, candidate + part.length, part, 0, part.length)) {
-                    return candidate;
-                }
+                return lineEnd < 0 ? end : lineEnd + 1;
             }
             i += 1;
         }
         return -1;
+    }
+
+    /**
+     * Reads the tokenizer's part to its end, comparing it with {@code buf} from {@code at}: its length if it is exactly
+     * those bytes, else -1. No copy of the part is made, so nesting costs no memory.
+     */
+    private static int sameBytes(InputStream part, byte[] buf, int at, int end) throws IOException {
+        byte[] chunk = new byte[8192];
+        int length = 0;
+        boolean same = at >= 0;
+        for (int n; (n = part.read(chunk)) != -1;) {
+            if (same && (at + length + n > end || !Arrays.equals(buf, at + length, at + length + n, chunk, 0, n))) {
+                same = false;
+            }
+            length += n;
+        }
+        return same ? length : -1;
     }
 
     private static boolean closeDelimiterAt(byte[] buf, int at, int end, byte[] delimiter) {
