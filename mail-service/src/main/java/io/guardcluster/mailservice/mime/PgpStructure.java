@@ -182,7 +182,10 @@ public sealed interface PgpStructure permits PgpStructure.Encrypted, PgpStructur
             return false;
         }
         List<MimePart> parts = part.children();
-        return parts.get(0).contentType().is("text/plain") && parts.get(0).body().length < 16
+        // types first: the bodies are only decoded for a message that already looks like the rewrite
+        return parts.get(0).contentType().is("text/plain") && parts.get(1).contentType().is("application/pgp-encrypted")
+                && parts.get(2).contentType().is("application/octet-stream") && parts.get(0).rawSize() < 4096
+                && parts.get(0).body().length < 16
                 && new String(parts.get(0).body(), StandardCharsets.ISO_8859_1).isBlank()
                 && parts.get(1).contentType().is("application/pgp-encrypted")
                 && new String(parts.get(1).body(), StandardCharsets.ISO_8859_1).contains("Version: 1")
