@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.guardcluster.common.identity.InternalIdentity;
+import io.guardcluster.common.internalcall.InternalCaller;
 import io.guardcluster.common.problem.GuardProblemException;
-import io.guardcluster.common.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,7 +32,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class KeyServiceClient {
 
-    private static final String SLUG_PREFIX = Problem.type("");
 
     private final KeyServiceTransport transport;
     private final ObjectMapper json;
@@ -69,7 +68,19 @@ public class KeyServiceClient {
     public record RecipientKey(String fingerprint, String source, String armored) {
     }
 
-    public record Recipient(String email, List<RecipientKey> keys) {
+    /** A key key-service found for the address that must not be encrypted to: {@code reason} "revoked" or "expired". */
+    public record UnusableKey(String fingerprint, String source, String reason, String armored) {
+    }
+
+    /**
+     * {@code keys}: to encrypt to; {@code unusable}: revoked or expired keys found for the address (a recipient with
+     * only these must be refused with that reason, not treated as one without a key).
+     */
+    public record Recipient(String email, List<RecipientKey> keys, List<UnusableKey> unusable) {
+        public Recipient {
+            keys = keys == null ? List.of() : List.copyOf(keys);
+            unusable = unusable == null ? List.of() : List.copyOf(unusable);
+        }
     }
 
     /**
@@ -100,8 +111,110 @@ public class KeyServiceClient {
         });
     }
 
+    /** A detached signature made by key-service with the user's current key, and that key's fingerprint. */
+    public record Signature(byte[] signature, String fingerprint) {
+    }
+
+    /**
+     * A detached signature over {@code data} with the user's current key (binary signature type, or canonical text
+     * with {@code text}); armored or binary. Not retried once key-service may have seen it (a wrong password counts).
+     */
+    public Uni<Signature> sign(InternalIdentity user, byte[] data, Unlock unlock, boolean text, boolean armored) {
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
+        if (unlock.unlockToken() != null && !unlock.unlockToken().isEmpty()) {
+            headers.put("X-Guard-Unlock-Token", unlock.unlockToken());
+        }
+        if (unlock.password() != null && !unlock.password().isEmpty()) {
+            // Headers are ISO-8859-1 on the wire; key-service decodes this as UTF-8 (HeaderText.utf8).
+            headers.put("X-Guard-Password", new String(unlock.password().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        String path = "/api/keys/internal/sign?text=" + text + "&armored=" + armored;
+        return guarded(transport.send(io.vertx.core.http.HttpMethod.POST, user, path,
+                new InternalCaller.Body(data, "application/octet-stream", headers)))
+                .map(answer -> {
+                    if (answer.status() / 100 != 2) {
+                        read(answer); // throws key-service's problem
+                    }
+                    String fingerprint = answer.header("X-Guard-Key-Fingerprint");
+                    return new Signature(answer.body(), fingerprint == null ? "" : fingerprint);
+                });
+    }
+
+    /**
+     * A guest for {@code email} (key-service's guest account: created with an initial password, or the existing
+     * account's key, or a Guard user's key). {@code initialPassword} only when created.
+     */
+    public record Guest(String email, boolean guest, boolean created, Integer contextId, Integer userId,
+            RecipientKey key, String initialPassword) {
+        @Override
+        public String toString() {
+            return "Guest[" + email + ", created=" + created + ", password=redacted]";
+        }
+    }
+
+    public Uni<Guest> guest(InternalIdentity user, String email, String name) {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        fields.put("email", email);
+        if (name != null) {
+            fields.put("name", name);
+        }
+        return guarded(transport.post(user, "/api/keys/internal/guests", body(fields))).map(answer -> {
+            try {
+                return json.treeToValue(read(answer), Guest.class);
+            } catch (JsonProcessingException e) {
+                throw new KeyServiceUnavailableException("key-service answered something this service does not understand");
+            }
+        });
+    }
+
+    /** An unlock token: the Guard password remembered for a while, valid on every key-service replica. */
+    public record UnlockToken(String unlockToken, java.time.Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "UnlockToken[redacted, " + expiresAt + "]";
+        }
+    }
+
+    /**
+     * An unlock token for {@code user}'s Guard password (key-service's {@code POST /api/keys/unlock}); a temporary
+     * password answers 403 {@code password-change-required}, a wrong one 403, too many 423.
+     */
+    public Uni<UnlockToken> unlock(InternalIdentity user, String password, int rememberMinutes) {
+        byte[] request;
+        try {
+            request = json.writeValueAsBytes(Map.of("password", password, "rememberMinutes", rememberMinutes));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return guarded(transport.post(user, "/api/keys/unlock", request)).map(answer -> {
+            JsonNode node = read(answer);
+            return new UnlockToken(node.path("unlockToken").asText(), java.time.Instant.parse(node.path("expiresAt").asText()));
+        });
+    }
+
+    /** Changes {@code user}'s Guard password (key-service's {@code PUT /api/keys/password}). */
+    public Uni<Void> changePassword(InternalIdentity user, String currentPassword, String newPassword) {
+        return guarded(transport.send(io.vertx.core.http.HttpMethod.PUT, user, "/api/keys/password",
+                InternalCaller.Body.json(body(Map.of("currentPassword", currentPassword, "newPassword", newPassword)))))
+                .map(answer -> {
+                    read(answer);
+                    return null;
+                });
+    }
+
+    /** Adds public keys (armored or binary) to {@code user}'s keyring of correspondents' keys. */
+    public Uni<Void> importKeyring(InternalIdentity user, byte[] publicKeys) {
+        return guarded(transport.send(io.vertx.core.http.HttpMethod.POST, user, "/api/keys/keyring",
+                new InternalCaller.Body(publicKeys, "application/pgp-keys", Map.of())))
+                .map(answer -> {
+                    read(answer);
+                    return null;
+                });
+    }
+
     /** Circuit open or overall timeout: key-service is unavailable for this request. */
-    private static Uni<KeyServiceTransport.Answer> guarded(Uni<KeyServiceTransport.Answer> call) {
+    private static Uni<InternalCaller.Answer> guarded(Uni<InternalCaller.Answer> call) {
         return call.onFailure(CircuitBreakerOpenException.class)
                 .transform(e -> new KeyServiceUnavailableException("key-service is unavailable (too many recent failures); try again shortly"))
                 .onFailure(TimeoutException.class)
@@ -109,23 +222,8 @@ public class KeyServiceClient {
     }
 
     /** A 2xx answer's JSON; key-service's problem for anything else (its 5xx never arrive here). */
-    private JsonNode read(KeyServiceTransport.Answer answer) {
-        JsonNode node;
-        try {
-            node = json.readTree(answer.body());
-        } catch (java.io.IOException e) {
-            node = null;
-        }
-        if (answer.status() / 100 == 2 && node != null) {
-            return node;
-        }
-        if (node == null || !node.hasNonNull("type")) {
-            throw new KeyServiceUnavailableException("key-service answered " + answer.status() + " without a problem description");
-        }
-        String type = node.path("type").asText();
-        String slug = type.startsWith(SLUG_PREFIX) ? type.substring(SLUG_PREFIX.length()) : "key-service-" + answer.status();
-        throw new GuardProblemException(answer.status(), slug, node.path("title").asText("Error"),
-                node.path("detail").asText(""), answer.retryAfterSeconds());
+    private JsonNode read(InternalCaller.Answer answer) {
+        return transport.caller().read(json, answer);
     }
 
     private byte[] body(Map<String, String> fields) {

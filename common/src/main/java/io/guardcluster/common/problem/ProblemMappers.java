@@ -38,7 +38,8 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response undecryptable(io.guardcluster.common.pgp.message.MessageIntegrityException e, UriInfo uri) {
-        return respond(new Problem(Problem.type("cannot-decrypt"), "Bad request", 400,
+        // 422 as key-service answers a session key it cannot decrypt: one status for one kind of failure.
+        return respond(new Problem(Problem.type("cannot-decrypt"), "Unprocessable content", 422,
                 "the data cannot be decrypted with your key (or it is damaged)", path(uri)));
     }
 

@@ -17,8 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
-import org.bouncycastle.openpgp.PGPUtil;
-import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.jboss.logging.Logger;
 
 import io.guardcluster.common.identity.InternalIdentity;
@@ -416,13 +414,11 @@ public class FileService {
     }
 
     private static Optional<PGPPublicKeyRing> parse(String armored) {
-        try (InputStream in = PGPUtil.getDecoderStream(new java.io.ByteArrayInputStream(
-                armored.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
-            return Optional.of(new PGPPublicKeyRing(in, new BcKeyFingerprintCalculator()));
-        } catch (IOException | RuntimeException e) {
-            LOG.debugf("key-service answered a key that does not parse: %s", e.getClass().getSimpleName());
-            return Optional.empty();
+        Optional<PGPPublicKeyRing> ring = RecipientKeys.certificate(armored);
+        if (ring.isEmpty()) {
+            LOG.debug("key-service answered a key that does not parse");
         }
+        return ring;
     }
 
     /** The file's session-key packets, one per recipient key, as they go before the body. */
@@ -556,7 +552,7 @@ public class FileService {
     }
 
     private static GuardProblemException cannotDecrypt() {
-        return GuardProblemException.badRequest("cannot-decrypt",
+        return new GuardProblemException(422, "cannot-decrypt", "Unprocessable content",
                 "the file cannot be decrypted with your key (or its stored form is damaged)");
     }
 }

@@ -268,12 +268,12 @@ abstract class FileApiContract {
                 }
             }).isInstanceOf(IOException.class);
         } else {
-            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.statusCode()).isEqualTo(422);
         }
         // A decrypted copy of it is refused and leaves nothing behind.
         int before = given().filter(TestUsers.as(alice)).get("/api/files").then().extract().path("size()");
         given().filter(TestUsers.as(alice)).contentType(ContentType.JSON).body(Map.of("unlockToken", aliceToken))
-                .post("/api/files/" + id + "/decrypted-copy").then().statusCode(400)
+                .post("/api/files/" + id + "/decrypted-copy").then().statusCode(422)
                 .body("type", equalTo("urn:guard:problem:cannot-decrypt"));
         given().filter(TestUsers.as(alice)).get("/api/files").then().body("size()", equalTo(before));
     }

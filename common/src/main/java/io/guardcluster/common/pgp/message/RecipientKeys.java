@@ -9,6 +9,7 @@ import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
 import org.bouncycastle.bcpg.sig.Features;
 import org.bouncycastle.openpgp.PGPKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.api.OpenPGPCertificate.OpenPGPComponentKey;
 import org.bouncycastle.openpgp.api.OpenPGPDefaultPolicy;
@@ -34,6 +35,22 @@ public final class RecipientKeys {
             .acceptPublicKeyAlgorithmWithMinimalStrength(PublicKeyAlgorithmTags.ELGAMAL_GENERAL, 2000);
 
     private RecipientKeys() {
+    }
+
+    /**
+     * The certificate in {@code armored} (a key as key-service answers it: armored or binary, one transferable public
+     * key); empty if it does not parse.
+     */
+    public static Optional<PGPPublicKeyRing> certificate(String armored) {
+        if (armored == null) {
+            return Optional.empty();
+        }
+        try (java.io.InputStream in = org.bouncycastle.openpgp.PGPUtil.getDecoderStream(
+                new java.io.ByteArrayInputStream(armored.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+            return Optional.of(new PGPPublicKeyRing(in, new org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator()));
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.guardcluster.mailservice.mime;
+package io.guardcluster.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * GnuPG 2.2 in a temporary home of its own, for interop tests; {@link #close()} stops that home's agent and deletes it.
- * Keys are test keys without passphrase. Every process is waited for with a time limit.
+ * Keys are test keys without passphrase. Every process is waited for with a time limit. {@link #run} runs other
+ * OpenPGP tools (Sequoia's {@code sq}) in the same directory.
  */
-final class Gpg implements AutoCloseable {
+public final class GpgHome implements AutoCloseable {
 
     private static final long TIMEOUT_SECONDS = 120;
     /** Own daemon threads for the pipes: the common pool has one thread on a 2-core machine. */
@@ -33,14 +34,16 @@ final class Gpg implements AutoCloseable {
         thread.start();
     };
 
-    record Result(int exit, byte[] stdout, String stderr) {
-        String out() {
+    /** A finished process: exit code, output, error output. */
+    public record Result(int exit, byte[] stdout, String stderr) {
+        public String out() {
             return new String(stdout, StandardCharsets.UTF_8);
         }
 
-        Result ok() {
+        /** This result, if the process succeeded; else an assertion failure with its error output. */
+        public Result ok() {
             if (exit != 0) {
-                throw new AssertionError("gpg failed (exit " + exit + "): " + stderr);
+                throw new AssertionError("command failed (exit " + exit + "): " + stderr);
             }
             return this;
         }
@@ -48,8 +51,8 @@ final class Gpg implements AutoCloseable {
 
     private final Path home;
 
-    Gpg() {
-        Assumptions.assumeTrue(installed(), "gpg is not installed (./guard installs it)");
+    public GpgHome() {
+        Assumptions.assumeTrue(installed("gpg"), "gpg is not installed (./guard installs it)");
         try {
             // short path under /tmp: the agent's socket lives in the home
             home = Files.createTempDirectory(Path.of("/tmp"), "mimegpg",
@@ -59,11 +62,11 @@ final class Gpg implements AutoCloseable {
         }
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
-    Result gpg(byte[] stdin, String... args) {
+    public Result gpg(byte[] stdin, String... args) {
         List<String> command = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--no-tty",
                 "--yes", "--trust-model", "always", "--pinentry-mode", "loopback", "--passphrase", ""));
         command.addAll(List.of(args));
@@ -71,14 +74,21 @@ final class Gpg implements AutoCloseable {
     }
 
     /** An Ed25519 signing key with a Cv25519 encryption subkey for {@code email}. */
-    void generate(String email) {
+    public String generate(String email) {
         gpg(null, "--quick-gen-key", "Test <" + email + ">", "ed25519", "sign", "never").ok();
         String fingerprint = gpg(null, "--with-colons", "--list-keys", email).ok().out().lines()
                 .filter(l -> l.startsWith("fpr:")).map(l -> l.split(":")[9]).findFirst().orElseThrow();
         gpg(null, "--quick-add-key", fingerprint, "cv25519", "encr", "never").ok();
+        return fingerprint;
     }
 
-    Path write(String name, byte[] content) {
+    /** Runs another tool (e.g. {@code sq}) in this home's directory; skips the test if it is not installed. */
+    public Result run(byte[] stdin, String... command) {
+        Assumptions.assumeTrue(installed(command[0]), command[0] + " is not installed (./guard installs it)");
+        return run(stdin, List.of(command));
+    }
+
+    public Path write(String name, byte[] content) {
         try {
             return Files.write(home.resolve(name), content);
         } catch (IOException e) {
@@ -118,9 +128,9 @@ final class Gpg implements AutoCloseable {
         }
     }
 
-    private static boolean installed() {
+    private static boolean installed(String tool) {
         try {
-            Process p = new ProcessBuilder("sh", "-c", "command -v gpg").start();
+            Process p = new ProcessBuilder("sh", "-c", "command -v " + tool).start();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;
