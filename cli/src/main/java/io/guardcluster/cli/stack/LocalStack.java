@@ -580,11 +580,23 @@ public final class LocalStack {
                 env.put("QUARKUS_S3_AWS_CREDENTIALS_TYPE", "static");
             }
         }
-        if (service == StackService.FILESTORE_SERVICE) {
+        if (service == StackService.FILESTORE_SERVICE || service == StackService.MAIL_SERVICE) {
             // Private-key operations go to key-service; Stork balances over its replicas.
             env.put("QUARKUS_STORK_KEY_SERVICE_SERVICE_DISCOVERY_TYPE", "static");
             env.put("QUARKUS_STORK_KEY_SERVICE_SERVICE_DISCOVERY_ADDRESS_LIST",
                     addresses(state.ports(), state.replicas(), StackService.KEY_SERVICE));
+        }
+        if (service == StackService.MAIL_SERVICE) {
+            // Guest messages live in filestore-service; mail is read and sent through the groupware (the emulator's
+            // cookie-routing front, as the user's own session), guest replies go out by SMTP (its sink).
+            env.put("QUARKUS_STORK_FILESTORE_SERVICE_SERVICE_DISCOVERY_TYPE", "static");
+            env.put("QUARKUS_STORK_FILESTORE_SERVICE_SERVICE_DISCOVERY_ADDRESS_LIST",
+                    addresses(state.ports(), state.replicas(), StackService.FILESTORE_SERVICE));
+            env.put("GUARD_BACKEND_URL", groupwareApiUrl(state.ports().groupwareEmulator()));
+            env.put("GUARD_BACKEND_REST_URL", httpUrl(state.ports().groupwareEmulator()));
+            env.put("GUARD_MAIL_GUESTS_PUBLIC_URL", httpUrl(state.ports().service(StackService.GATEWAY, 0)));
+            env.put("QUARKUS_MAILER_HOST", Ports.LOOPBACK);
+            env.put("QUARKUS_MAILER_PORT", Integer.toString(state.ports().groupwareSmtp()));
         }
         if (service == StackService.GATEWAY) {
             env.putAll(gatewayRouting(state.ports(), state.replicas()));

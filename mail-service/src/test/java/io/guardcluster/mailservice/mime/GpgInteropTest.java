@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 
+import io.guardcluster.testing.GpgHome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,13 @@ import org.junit.jupiter.api.Test;
 class GpgInteropTest {
 
     private static final String ALICE = "alice@gpg.example";
-    private static Gpg gpg;
+    private static GpgHome gpg;
     private final MailComposer composer = new MailComposer("guard.example",
             Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneId.of("Europe/Berlin")));
 
     @BeforeAll
     static void key() {
-        gpg = new Gpg();
+        gpg = new GpgHome();
         gpg.generate(ALICE);
     }
 
@@ -62,7 +63,7 @@ class GpgInteropTest {
             assertThat(signed.micalg()).isEqualTo("pgp-sha512");
             gpg.write("signed.data", signed.signedData());
             gpg.write("signed.asc", signed.signature().bytes());
-            Gpg.Result verify = gpg.gpg(null, "--status-fd", "2", "--verify", "signed.asc", "signed.data");
+            GpgHome.Result verify = gpg.gpg(null, "--status-fd", "2", "--verify", "signed.asc", "signed.data");
             assertThat(verify.exit()).as(verify.stderr()).isZero();
             assertThat(verify.stderr()).contains("[GNUPG:] GOODSIG");
             assertThat(Envelope.of(signed.signedPart()).subject()).contains("Signiert: Grüße 👋");
@@ -86,7 +87,7 @@ class GpgInteropTest {
         // gpg checks the (text mode) signature over our extraction: the same bytes it hashed when signing
         gpg.write("extracted.data", signed.signedData());
         gpg.write("extracted.asc", signed.signature().bytes());
-        Gpg.Result verify = gpg.gpg(null, "--status-fd", "2", "--verify", "extracted.asc", "extracted.data");
+        GpgHome.Result verify = gpg.gpg(null, "--status-fd", "2", "--verify", "extracted.asc", "extracted.data");
         assertThat(verify.exit()).as(verify.stderr()).isZero();
         assertThat(verify.stderr()).contains("[GNUPG:] GOODSIG");
     }
