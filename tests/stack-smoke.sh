@@ -223,6 +223,31 @@ else not_ok "raw download: HTTP $code"; fi
 gpgconf --homedir "$GNUPGHOME_SMOKE" --kill all >/dev/null 2>&1; rm -rf "$GNUPGHOME_SMOKE"
 rm -f "$SMOKE_FILE" "$SMOKE_BACK"
 
+# Mail through the gateway: bob gets a key; alice sends him a mail, encrypted and signed (PGP/MIME), through the
+# groupware as herself; bob reads it decrypted, with alice's signature checked. (Before the password reset below:
+# a temporary password must be changed before alice could sign again.)
+BOB_COOKIES="$(mktemp)"
+http "$EMU/login?action=login" -c "$BOB_COOKIES" -A "$UA" -d 'name=bob&password=secret-bob&client=open-xchange-appsuite'
+bob_session="$(sed -n 's/.*"session" *: *"\([^"]*\)".*/\1/p' <<<"$body")"
+http "$GATEWAY/api/keys?session=$bob_session" -b "$BOB_COOKIES" -A "$UA" -H 'Content-Type: application/json' \
+  -d '{"password":"smoke-bob-password","name":"Bob Example"}'
+bob_key="$code"
+http "$GATEWAY/api/mail/send?session=$session" -b "$COOKIES" -A "$UA" -H 'Content-Type: application/json' \
+  -H 'X-Guard-Password: smoke-guard-password' \
+  -d '{"to":["Bob Example <bob@example.com>"],"subject":"Smoke über Guard","text":"Hallo Bob, geheim: 4711"}'
+if [[ "$bob_key" == 201 && "$code" == 200 ]] && grep -q '"encrypted" *: *true' <<<"$body" && grep -q '"signed" *: *true' <<<"$body"; then
+  ok "POST /api/mail/send through the gateway: alice's mail to bob went out encrypted and signed"
+else not_ok "mail send: bob's key HTTP $bob_key, send HTTP $code, body ${body:0:300}"; fi
+http "$GATEWAY/api/mail/messages?folder=default0/INBOX&session=$bob_session" -b "$BOB_COOKIES" -A "$UA"
+mail_id="$(grep -o '"id" *: *"[^"]*"' <<<"$body" | tail -1 | sed 's/.*"\([^"]*\)"$/\1/')"
+http "$GATEWAY/api/mail/message?folder=default0/INBOX&id=$mail_id&session=$bob_session" -b "$BOB_COOKIES" -A "$UA" \
+  -H 'X-Guard-Password: smoke-bob-password'
+if [[ "$code" == 200 ]] && grep -q 'geheim: 4711' <<<"$body" && grep -q '"status" *: *"valid"' <<<"$body" \
+    && grep -q 'Smoke über Guard' <<<"$body"; then
+  ok "GET /api/mail/message as bob: decrypted, alice's signature valid, protected subject shown"
+else not_ok "mail read: HTTP $code, body ${body:0:300}"; fi
+rm -f "$BOB_COOKIES"
+
 http "$GATEWAY/api/keys/password/reset?session=$session" -b "$COOKIES" -A "$UA" -X POST
 reset_code="$code"
 http "http://127.0.0.1:$(recorded_port "$S" groupware-emulator)/emulator/mails?to=alice@example.com" -u guard:guard-rest-secret
