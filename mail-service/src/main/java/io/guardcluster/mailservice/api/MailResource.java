@@ -24,6 +24,7 @@ import io.guardcluster.mailservice.read.MailReader;
 import io.guardcluster.mailservice.read.MailView;
 import io.guardcluster.mailservice.send.ComposeRequest;
 import io.guardcluster.mailservice.send.MailSender;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -91,8 +92,13 @@ public class MailResource {
                         .header("Cache-Control", "no-store").build());
     }
 
-    /** Sends a mail (JSON, see {@link ComposeRequest}): encrypted and signed unless it says otherwise. */
+    /**
+     * Sends a mail (JSON, see {@link ComposeRequest}): encrypted and signed unless it says otherwise. Blocking: the
+     * request (up to {@code guard.mail.max-send-size} of base64 attachments) is read and decoded on a worker thread,
+     * not on the event loop.
+     */
     @POST
+    @Blocking
     @Path("/send")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<MailSender.SendResult> send(ComposeRequest compose, @HeaderParam(PASSWORD_HEADER) String password,

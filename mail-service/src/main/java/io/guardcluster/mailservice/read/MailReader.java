@@ -62,6 +62,8 @@ public class MailReader {
             KeyServiceClient.Unlock unlock) {
         return open(user, session, folder, id, unlock)
                 .chain(opened -> autocrypt.consider(user, opened.root(), opened.senderKeys())
+                        // decoding bodies and attachments for the view is CPU work: off the event loop
+                        .emitOn(Infrastructure.getDefaultWorkerPool())
                         .map(offer -> MailViews.of(folder, id, opened, offer.orElse(null))))
                 .invoke(view -> meters.counter("guard.mail.read", "format", view.security().format(),
                         "encrypted", Boolean.toString(view.security().encrypted())).increment());
@@ -98,7 +100,9 @@ public class MailReader {
                 .map(this::parse)
                 .chain(root -> {
                     Envelope envelope = Envelope.of(root);
-                    Uni<SenderKeys> sender = senderKeys(user, envelope).memoize().indefinitely();
+                    // Signatures are checked where the keys arrive: on a worker, never on the event loop.
+                    Uni<SenderKeys> sender = senderKeys(user, envelope).memoize().indefinitely()
+                            .emitOn(Infrastructure.getDefaultWorkerPool());
                     PgpStructure structure = classify(root);
                     Opened.Builder result = new Opened.Builder(root, envelope);
                     return switch (structure) {

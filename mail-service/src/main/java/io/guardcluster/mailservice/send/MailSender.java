@@ -88,7 +88,9 @@ public class MailSender {
         Draft draft = Draft.of(request, user, config);
         Uni<Map<String, Resolved>> resolved = draft.encrypt ? resolve(user, draft).chain(r -> guestKeys(user, draft, r))
                 : Uni.createFrom().item(Map.of());
-        return resolved.chain(recipients -> autocryptHeader(user, recipients).chain(autocrypt -> {
+        return resolved.chain(recipients -> autocryptHeader(user, recipients)
+                // building, signing's input and encryption are CPU work on the mail's size: off the event loop
+                .emitOn(Infrastructure.getDefaultWorkerPool()).chain(autocrypt -> {
             MessageHeaders headers = draft.headers(composer, autocrypt);
             List<String> guestAddresses = recipients.values().stream().filter(Resolved::guest).map(Resolved::address).toList();
             return build(user, draft, headers, recipients, unlock)
@@ -148,7 +150,8 @@ public class MailSender {
         if (draft.format.equals(PGP_MIME)) {
             byte[] entity = draft.entity(draft.encrypt ? headers : null);
             Uni<byte[]> content = draft.sign
-                    ? keys.sign(user, entity, unlock, false, true).map(sig -> PgpMimeWriter.signed(entity,
+                    ? keys.sign(user, entity, unlock, false, true).emitOn(Infrastructure.getDefaultWorkerPool())
+                            .map(sig -> PgpMimeWriter.signed(entity,
                             new String(sig.signature(), StandardCharsets.US_ASCII),
                             DetachedSignatures.hashName(sig.signature()).orElse("sha256")))
                     : Uni.createFrom().item(entity);
@@ -175,13 +178,14 @@ public class MailSender {
             body = signature(user, text, unlock, draft.sign).emitOn(Infrastructure.getDefaultWorkerPool())
                     .map(sig -> new String(crypto.encryptArmored(encryptTo, text, sig), StandardCharsets.US_ASCII));
         } else if (draft.sign) {
-            body = keys.sign(user, Cleartext.signedText(draft.text), unlock, true, true).map(sig -> Cleartext.frame(
+            body = keys.sign(user, Cleartext.signedText(draft.text), unlock, true, true)
+                    .emitOn(Infrastructure.getDefaultWorkerPool()).map(sig -> Cleartext.frame(
                     draft.text, DetachedSignatures.hashName(sig.signature()).orElse("sha256"),
                     new String(sig.signature(), StandardCharsets.US_ASCII)));
         } else {
             body = Uni.createFrom().item(draft.text);
         }
-        return body.chain(armoredText -> {
+        return body.emitOn(Infrastructure.getDefaultWorkerPool()).chain(armoredText -> {
             if (draft.attachments.isEmpty()) {
                 return Uni.createFrom().item(PgpMimeWriter.inline(armoredText));
             }
