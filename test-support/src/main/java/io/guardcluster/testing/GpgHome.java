@@ -55,7 +55,7 @@ public final class GpgHome implements AutoCloseable {
         Assumptions.assumeTrue(installed("gpg"), "gpg is not installed (./guard installs it)");
         try {
             // short path under /tmp: the agent's socket lives in the home
-            home = Files.createTempDirectory(Path.of("/tmp"), "mimegpg",
+            home = Files.createTempDirectory(Path.of("/tmp"), "gpghome",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

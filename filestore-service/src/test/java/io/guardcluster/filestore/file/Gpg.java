@@ -1,86 +1,50 @@
 package io.guardcluster.filestore.file;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-/** GnuPG 2.2 as a peer, in a throw-away home directory; closing stops its agent and deletes the directory. */
+import io.guardcluster.testing.GpgHome;
+
+/** GnuPG 2.2 as a peer of the file tests, on test-support's {@link GpgHome}; closing stops its agent and deletes it. */
 final class Gpg implements AutoCloseable {
 
-    private final Path home;
+    private final GpgHome home = new GpgHome();
 
-    private Gpg(Path home) {
-        this.home = home;
-    }
-
-    static Gpg fresh() throws IOException {
-        Path home = Files.createTempDirectory("gnupg-");
-        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        return new Gpg(home);
+    static Gpg fresh() {
+        return new Gpg();
     }
 
     /** A home with {@code armoredSecretKey} (protected with {@code passphrase}) imported. */
-    static Gpg withSecretKey(String armoredSecretKey, String passphrase) throws IOException, InterruptedException {
+    static Gpg withSecretKey(String armoredSecretKey, String passphrase) {
         Gpg gpg = fresh();
-        gpg.run(armoredSecretKey.getBytes(StandardCharsets.US_ASCII), "--batch", "--pinentry-mode", "loopback",
-                "--passphrase", passphrase, "--import");
+        gpg.home.gpg(armoredSecretKey.getBytes(StandardCharsets.US_ASCII), "--passphrase", passphrase, "--import").ok();
         return gpg;
     }
 
     /** {@code data} encrypted with gpg to {@code armoredPublicKey}, binary, with gpg's default compression. */
-    static byte[] encryptTo(String armoredPublicKey, byte[] data) throws IOException, InterruptedException {
+    static byte[] encryptTo(String armoredPublicKey, byte[] data) {
         try (Gpg gpg = fresh()) {
-            Path key = gpg.home.resolve("recipient.asc");
-            Files.writeString(key, armoredPublicKey);
-            return gpg.run(data, "--batch", "--trust-model", "always", "--recipient-file", key.toString(), "--encrypt");
+            Path key = gpg.home.write("recipient.asc", armoredPublicKey.getBytes(StandardCharsets.US_ASCII));
+            return gpg.home.gpg(data, "--recipient-file", key.toString(), "--encrypt", "--output", "-").ok().stdout();
         }
     }
 
-    /** Stops the agent gpg started for this home (it would outlive the test) and deletes the home. */
     @Override
-    public void close() throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("gpgconf", "--homedir", home.toString(), "--kill", "all")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        kill.waitFor(10, TimeUnit.SECONDS);
-        try (var paths = Files.walk(home)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+    public void close() {
+        home.close();
     }
 
     /** A new key (gpg's default algorithms, no passphrase) for {@code address}; its public key, armored. */
-    String generate(String address) throws IOException, InterruptedException {
-        run(new byte[0], "--batch", "--passphrase", "", "--quick-gen-key", address, "default", "default", "never");
-        return new String(run(new byte[0], "--armor", "--export", address), java.nio.charset.StandardCharsets.US_ASCII);
+    String generate(String address) {
+        home.gpg(null, "--quick-gen-key", address, "default", "default", "never").ok();
+        return home.gpg(null, "--armor", "--export", address).ok().out();
     }
 
-    byte[] decrypt(byte[] message) throws IOException, InterruptedException {
-        return run(message, "--batch", "--decrypt");
+    byte[] decrypt(byte[] message) {
+        return home.gpg(message, "--decrypt", "--output", "-").ok().stdout();
     }
 
-    byte[] decrypt(byte[] message, String passphrase) throws IOException, InterruptedException {
-        return run(message, "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--decrypt");
-    }
-
-    private byte[] run(byte[] input, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--quiet", "--no-tty"));
-        command.addAll(List.of(args));
-        Path in = Files.createTempFile(home, "in", ".bin");
-        Path out = Files.createTempFile(home, "out", ".bin");
-        Path err = Files.createTempFile(home, "err", ".txt");
-        Files.write(in, input);
-        Process process = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("gpg did not finish: " + command);
-        }
-        if (process.exitValue() != 0) {
-            throw new IOException("gpg failed (" + process.exitValue() + "): " + Files.readString(err));
-        }
-        return Files.readAllBytes(out);
+    byte[] decrypt(byte[] message, String passphrase) {
+        return home.gpg(message, "--passphrase", passphrase, "--decrypt", "--output", "-").ok().stdout();
     }
 }

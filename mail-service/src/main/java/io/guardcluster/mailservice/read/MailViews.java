@@ -1,7 +1,6 @@
 package io.guardcluster.mailservice.read;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +33,6 @@ final class MailViews {
             attachments.add(new MailView.Attachment(entry.getValue(), attachmentName(opened, part, entry.getValue()),
                     encrypted ? "application/octet-stream" : part.mimeType(), part.body().length, encrypted));
         }
-        attachments.sort(java.util.Comparator.comparing(MailView.Attachment::part));
         return new MailView(folder, id, headers(opened), new MailView.Security(opened.encrypted(), opened.format(),
                 opened.signatures(), opened.partial()), text(opened, textPart), text(opened, htmlPart), attachments,
                 autocrypt);
@@ -101,8 +99,9 @@ final class MailViews {
                 || part.mimeType().equals("application/pgp-signature") && !part.isAttachment();
     }
 
+    /** Every part of the content and its path, in the message's order (MimePart compares by identity). */
     private static Map<MimePart, String> paths(MimePart content) {
-        Map<MimePart, String> paths = new IdentityHashMap<>();
+        Map<MimePart, String> paths = new java.util.LinkedHashMap<>();
         if (!content.isMultipart()) {
             paths.put(content, "1");
             return paths;

@@ -264,6 +264,13 @@ public class MailSender {
                     return new Resolved(address, candidate.source().toLowerCase(Locale.ROOT), key.get(), ring.get(), false);
                 }
             }
+            if (!found.keys().isEmpty() && !own) {
+                // Keys that are valid but none can encrypt (no encryption subkey, an algorithm we cannot use): the
+                // recipient has keys, so a guest would be wrong; say so.
+                throw new GuardProblemException(422, "recipient-key-unusable", "Unprocessable content",
+                        "cannot encrypt to " + address + ": none of their keys (" + found.keys().get(0).fingerprint()
+                                + ") can be used for encryption; ask them for a new key or send without encryption");
+            }
             if (own) {
                 throw GuardProblemException.conflict("no-key",
                         "you have no usable key: create one (POST /api/keys) before sending encrypted mail");
