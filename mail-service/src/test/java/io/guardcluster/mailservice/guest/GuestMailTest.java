@@ -274,6 +274,21 @@ class GuestMailTest {
         assertThat(cleanup.removeExpired().await().atMost(Duration.ofSeconds(30))).isZero();
     }
 
+    @Test
+    void aSendTheGroupwareRefusesLeavesNoGuestCopyBehind() throws Exception {
+        String guest = newGuest();
+        // a groupware session the backend does not know: keys resolved, guest made, copy stored, then the send fails
+        given().filter(TestUsers.as(alice().identity())).queryParam("session", "0123456789abcdef")
+                .header("X-Guard-Unlock-Token", alice().unlockToken()).contentType(ContentType.JSON)
+                .body(Map.of("to", List.of(guest), "subject", "nie gesendet", "text", "x"))
+                .post("/api/mail/send").then().statusCode(401).contentType("application/problem+json")
+                .body("type", is("urn:guard:problem:groupware-session-expired"));
+        assertThat(pool.preparedQuery("SELECT COUNT(*) AS n FROM guard_guest_message WHERE guest_email = ?")
+                .execute(Tuple.of(guest)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("n"))
+                .as("the guest copy was removed again").isZero();
+        assertThat(MailWorld.outbox(emulator, guest)).as("no mail, no notification").isEmpty();
+    }
+
     /** The status of {@code GET /api/files/{id}} at the filestore-service process, as alice (the copy's owner). */
     private int filestoreStatus(String fileId) throws Exception {
         String url = TestCluster.get().filestoreService().url();
