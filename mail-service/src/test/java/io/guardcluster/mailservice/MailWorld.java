@@ -58,9 +58,13 @@ public final class MailWorld {
     private MailWorld() {
     }
 
-    /** alice, bob or carol, logged in at the emulator at {@code emulator} and with a Guard key. */
+    /**
+     * alice, bob or carol, logged in at the emulator at {@code emulator} and with a Guard key (one login per emulator:
+     * test classes may each start their own).
+     */
     public static Person person(String emulator, String login) {
-        return PEOPLE.computeIfAbsent(login, name -> {
+        return PEOPLE.computeIfAbsent(emulator + " " + login, key -> {
+            String name = login;
             try {
                 int userId = switch (name) {
                     case "alice" -> 3;
@@ -140,6 +144,13 @@ public final class MailWorld {
     public static JsonNode stats(String emulator) throws IOException, InterruptedException {
         return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(emulator + "/emulator/stats"))
                 .header("Authorization", REST_AUTH).build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** The mails the emulator sent to {@code to} (outside the emulator), oldest first. */
+    public static JsonNode outbox(String emulator, String to) throws IOException, InterruptedException {
+        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(emulator + "/emulator/outbox?to="
+                + URLEncoder.encode(to, StandardCharsets.UTF_8))).header("Authorization", REST_AUTH).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /** The mails the emulator sent to outside recipients. */

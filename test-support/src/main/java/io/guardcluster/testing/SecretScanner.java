@@ -24,7 +24,8 @@ public final class SecretScanner {
 
     /** HKDF infos of the keys derived from the master key today; add new purposes here. */
     private static final List<String> DERIVATIONS = List.of("guard-cluster/internal-identity/v1",
-            "guard-cluster/seal/v1/key-cache", "guard-cluster/seal/v1/recovery", "guard-cluster/seal/v1/unlock-token");
+            "guard-cluster/seal/v1/key-cache", "guard-cluster/seal/v1/recovery", "guard-cluster/seal/v1/unlock-token",
+            "guard-cluster/seal/v1/guest-pin", "guard-cluster/seal/v1/guest-session");
 
     private final List<String> forbidden = new ArrayList<>();
 

@@ -37,6 +37,7 @@ public final class TestCluster {
     private InfinispanServer infinispan;
     private S3ProxyServer s3proxy;
     private ServiceProcess keyService;
+    private ServiceProcess filestoreService;
 
     private TestCluster(Path dir) throws IOException {
         this.dir = dir;
@@ -127,6 +128,40 @@ public final class TestCluster {
     public Map<String, String> keyServiceConfig() {
         return Map.of("quarkus.stork.key-service.service-discovery.type", "static",
                 "quarkus.stork.key-service.service-discovery.address-list", "127.0.0.1:" + keyService().port());
+    }
+
+    /**
+     * A packaged filestore-service (from {@code ../filestore-service}, built earlier in the reactor) on this cluster's
+     * database and oxguardpass, storing on a fresh NAS directory under the cluster's temporary directory, calling
+     * {@link #keyService()}; started on first use, one per JVM.
+     */
+    public synchronized ServiceProcess filestoreService() {
+        if (filestoreService == null || !filestoreService.isAlive()) {
+            ServiceProcess keys = keyService();
+            try {
+                Map<String, String> env = new HashMap<>(asEnvironment(databaseConfig()));
+                env.put("GUARD_STORAGE_TYPE", "file");
+                env.put("GUARD_STORAGE_FILE_UPLOAD_DIRECTORY", newDirectory("filestore-nas-").toString());
+                env.put("QUARKUS_STORK_KEY_SERVICE_SERVICE_DISCOVERY_TYPE", "static");
+                env.put("QUARKUS_STORK_KEY_SERVICE_SERVICE_DISCOVERY_ADDRESS_LIST", "127.0.0.1:" + keys.port());
+                env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+                Path module = locateModule("filestore-service");
+                filestoreService = ServiceProcess.start(module, Ports.freePort(), env, dir.resolve("filestore-service.log"))
+                        .awaitReady(java.time.Duration.ofSeconds(90));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start filestore-service", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting filestore-service", e);
+            }
+        }
+        return filestoreService;
+    }
+
+    /** Client settings that make a service call {@link #filestoreService()} (Stork's static list). */
+    public Map<String, String> filestoreServiceConfig() {
+        return Map.of("quarkus.stork.filestore-service.service-discovery.type", "static",
+                "quarkus.stork.filestore-service.service-discovery.address-list", "127.0.0.1:" + filestoreService().port());
     }
 
     /** A sibling module's directory, from a module's directory (Maven runs tests there) or the project root. */

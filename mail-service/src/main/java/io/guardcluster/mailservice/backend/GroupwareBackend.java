@@ -27,7 +27,15 @@ public interface GroupwareBackend {
      * addresses). Where the backend keeps the sent copy; empty if it keeps none. Never retried: a send that may have
      * reached the backend is not sent twice.
      */
-    Uni<Optional<MailRef>> send(UserSession session, byte[] mime);
+    default Uni<Optional<MailRef>> send(UserSession session, byte[] mime) {
+        return send(session, mime, true);
+    }
+
+    /**
+     * {@link #send(UserSession, byte[])}; with {@code keepSentCopy} false the backend keeps no copy in the user's sent
+     * folder (OX: {@code copy2Sent=false}), for mail the user must not keep, such as a guest's initial password.
+     */
+    Uni<Optional<MailRef>> send(UserSession session, byte[] mime, boolean keepSentCopy);
 
     /** The backend's user with this primary address, if any (REST API, Guard's credentials). */
     Uni<Optional<BackendUser>> userByEmail(String email);

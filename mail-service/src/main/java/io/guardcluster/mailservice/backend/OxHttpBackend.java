@@ -93,8 +93,8 @@ public class OxHttpBackend implements GroupwareBackend {
     }
 
     @Override
-    public Uni<Optional<MailRef>> send(UserSession session, byte[] mime) {
-        String path = "/mail?action=new&session=" + enc(session.sessionId());
+    public Uni<Optional<MailRef>> send(UserSession session, byte[] mime, boolean keepSentCopy) {
+        String path = "/mail?action=new&session=" + enc(session.sessionId()) + (keepSentCopy ? "" : "&copy2Sent=false");
         return guarded(transport.put(session, path, "text/plain", mime, MAX_JSON_BYTES)).map(answer -> {
             JsonNode data = data(answer, "sending a mail");
             return data.isObject() ? Optional.of(new MailRef(data.path("folder_id").asText(), data.path("id").asText()))

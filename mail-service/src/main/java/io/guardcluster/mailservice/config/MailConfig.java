@@ -66,6 +66,43 @@ public interface MailConfig {
         /** The public URL of the gateway, for the link in the guest's notification mail. */
         @WithDefault("http://127.0.0.1:8080")
         String publicUrl();
+
+        /** How long a guest's reading session lasts (and the key-service unlock token inside it). */
+        @WithDefault("30M")
+        Duration sessionLifetime();
+
+        /** Wrong passwords or PINs for one link before it is locked (key-service also locks the guest account). */
+        @WithDefault("5")
+        int maxFailedAttempts();
+
+        /** How long a link stays locked after {@link #maxFailedAttempts()} wrong tries (423 with Retry-After). */
+        @WithDefault("15M")
+        Duration lockout();
+
+        /** How often expired guest messages are removed (file in filestore-service, then the row). */
+        @WithDefault("15M")
+        Duration cleanupInterval();
+    }
+
+    /** Where guests' replies are sent: the groupware's mail system by SMTP (guests have no groupware session). */
+    Smtp smtp();
+
+    interface Smtp {
+        /** The SMTP server (the groupware's MTA); defaults to {@code quarkus.mailer.host}. */
+        @WithDefault("${quarkus.mailer.host:127.0.0.1}")
+        String host();
+
+        /** Its port; defaults to {@code quarkus.mailer.port}. */
+        @WithDefault("${quarkus.mailer.port:25}")
+        int port();
+
+        /** The longest one delivery may take. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** The name this service gives in EHLO. */
+        @WithDefault("guard-mail-service")
+        String heloName();
     }
 
     interface Autocrypt {

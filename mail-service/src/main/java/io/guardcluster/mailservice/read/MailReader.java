@@ -92,10 +92,46 @@ public class MailReader {
         }
     }
 
+    /**
+     * A guest's copy of a mail, opened for the guest: {@code encrypted} is the OpenPGP message filestore-service
+     * keeps (the mail's content, signed by the sender, encrypted to the sender and the guest), {@code senderAddress}
+     * the sender as the guest message's row names them (their keys check the signature). The same view as a user's
+     * read, with {@code folder} "guest".
+     */
+    public Uni<MailView> readGuestCopy(InternalIdentity guest, byte[] encrypted, KeyServiceClient.Unlock unlock,
+            String senderAddress, String id) {
+        return openGuestCopy(guest, encrypted, unlock, senderAddress)
+                .map(opened -> MailViews.of("guest", id, opened, null))
+                .invoke(view -> meters.counter("guard.mail.read", "format", "guest", "encrypted", "true").increment());
+    }
+
+    Uni<Opened> openGuestCopy(InternalIdentity guest, byte[] encrypted, KeyServiceClient.Unlock unlock,
+            String senderAddress) {
+        Uni<SenderKeys> sender = keys.recipient(guest, senderAddress).map(SenderKeys::of)
+                .onFailure().recoverWithItem(SenderKeys.NONE).memoize().indefinitely();
+        return crypto.decrypt(guest, encrypted, unlock, sender)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .chain(plain -> sender.chain(senderKeys -> {
+                    MimePart inner = parse(plain.plaintext());
+                    // The content's own (protected) headers are the envelope: the copy never had an outer one.
+                    MimePart headed = classify(inner) instanceof PgpStructure.Signed signed ? signed.signedPart() : inner;
+                    Opened.Builder result = new Opened.Builder(inner, Envelope.of(headed)).encrypted("pgp-mime")
+                            .senderKeys(senderKeys);
+                    plain.signatures().forEach(check -> result.signature(SignatureReport.of(check, senderKeys)));
+                    result.innerHeaders(inner);
+                    return content(guest, inner, unlock, sender, result);
+                }));
+    }
+
     /** Fetches, parses and opens the mail (decrypts, checks signatures). */
     Uni<Opened> open(InternalIdentity user, UserSession session, String folder, String id,
             KeyServiceClient.Unlock unlock) {
-        return backend.rawMessage(session, folder, id)
+        return backend.rawMessage(session, folder, id).chain(raw -> open(user, raw, unlock));
+    }
+
+    /** Parses and opens a mail's raw source (decrypts, checks signatures). */
+    Uni<Opened> open(InternalIdentity user, byte[] raw, KeyServiceClient.Unlock unlock) {
+        return Uni.createFrom().item(raw)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(this::parse)
                 .chain(root -> {

@@ -85,27 +85,65 @@ public class MailSender {
 
     public Uni<SendResult> send(InternalIdentity user, UserSession session, ComposeRequest request,
             KeyServiceClient.Unlock unlock) {
-        Draft draft = Draft.of(request, user, config);
-        Uni<Map<String, Resolved>> resolved = draft.encrypt ? resolve(user, draft).chain(r -> guestKeys(user, draft, r))
-                : Uni.createFrom().item(Map.of());
-        return resolved.chain(recipients -> autocryptHeader(user, recipients)
-                // building, signing's input and encryption are CPU work on the mail's size: off the event loop
-                .emitOn(Infrastructure.getDefaultWorkerPool()).chain(autocrypt -> {
-            MessageHeaders headers = draft.headers(composer, autocrypt);
-            List<String> guestAddresses = recipients.values().stream().filter(Resolved::guest).map(Resolved::address).toList();
-            return build(user, draft, headers, recipients, unlock)
-                    .chain(built -> backend.send(session, built.mail())
-                            .chain(sent -> guestAddresses.isEmpty() ? Uni.createFrom().item(List.<GuestDelivery.Invitation>of())
-                                    : guests.deliver(user, session, headers, built.content(), guestAddresses)))
-                    .map(invitations -> result(draft, headers, recipients, invitations));
-        })).invoke(result -> meters.counter("guard.mail.sent", "format", result.format(),
+        return compose(user, request, unlock, config.guests().enabled()).chain(composed -> {
+            List<GuestDelivery.Recipient> invited = composed.recipients.values().stream().filter(Resolved::guest)
+                    .map(r -> new GuestDelivery.Recipient(r.address(), r.account())).toList();
+            // 1. the guests' copies are stored (filestore and a row each) before anything is sent, 2. the mail is
+            // sent, and if that fails the copies are removed again, 3. only a sent mail's guests are notified.
+            return guests.store(user, composed.headers(), composed.built().content(), invited)
+                    .chain(stored -> backend.send(session, composed.built().mail())
+                            .onFailure().call(e -> guests.discard(user, stored))
+                            .chain(sent -> guests.notify(user, session, composed.headers(), stored)))
+                    .map(invitations -> result(composed.draft, composed.headers(), composed.recipients, invitations));
+        }).invoke(result -> meters.counter("guard.mail.sent", "format", result.format(),
                 "encrypted", Boolean.toString(result.encrypted()), "signed", Boolean.toString(result.signed()))
                 .increment());
     }
 
     /**
+     * A mail built for sending but not sent: its headers, the finished MIME message, the content before encryption,
+     * and every recipient's key. Holds the mail's plaintext: never logged.
+     */
+    public record Composed(MessageHeaders headers, Built built, Map<String, Resolved> recipients, Draft draft) {
+        /** The finished message, as it goes to the mail system. */
+        public byte[] mail() {
+            return built.mail();
+        }
+
+        @Override
+        public String toString() {
+            return "Composed[" + headers.messageId() + ", redacted]";
+        }
+    }
+
+    /**
+     * Checks and builds the mail {@code user} asks to send, encrypted and signed as the request says. Recipients
+     * without any key become guests when {@code mayInviteGuests}, else they are refused.
+     */
+    public Uni<Composed> compose(InternalIdentity user, ComposeRequest request, KeyServiceClient.Unlock unlock,
+            boolean mayInviteGuests) {
+        Draft draft;
+        try {
+            draft = Draft.of(request, user, config);
+        } catch (GuardProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+        Uni<Map<String, Resolved>> resolved = draft.encrypt
+                ? resolve(user, draft, mayInviteGuests).chain(r -> guestKeys(user, draft, r))
+                : Uni.createFrom().item(Map.of());
+        return resolved.chain(recipients -> autocryptHeader(user, recipients)
+                // building, signing's input and encryption are CPU work on the mail's size: off the event loop
+                .emitOn(Infrastructure.getDefaultWorkerPool()).chain(autocrypt -> {
+                    MessageHeaders headers = draft.headers(composer, autocrypt);
+                    return build(user, draft, headers, recipients, unlock)
+                            .map(built -> new Composed(headers, built, recipients, draft));
+                }));
+    }
+
+    /**
      * A guest account (key-service, from its key cache) for every recipient without any key; their mail is
-     * encrypted to the guest key like to anyone's.
+     * encrypted to the guest key like to anyone's. The account (with its initial password, when key-service just
+     * made it) stays with the recipient for {@link GuestDelivery}.
      */
     private Uni<Map<String, Resolved>> guestKeys(InternalIdentity user, Draft draft, Map<String, Resolved> resolved) {
         Uni<Map<String, Resolved>> out = Uni.createFrom().item(new LinkedHashMap<>(resolved));
@@ -121,7 +159,7 @@ public class MailSender {
                 PGPPublicKey key = RecipientKeys.encryptionKey(ring, Instant.now()).orElseThrow(
                         () -> new IllegalStateException("key-service answered a guest key that cannot encrypt"));
                 map.put(r.address(), new Resolved(r.address(), guest.guest() ? "guest" : guest.key().source()
-                        .toLowerCase(Locale.ROOT), key, ring, guest.guest()));
+                        .toLowerCase(Locale.ROOT), key, ring, guest.guest(), guest.guest() ? guest : null));
                 return map;
             }));
         }
@@ -140,7 +178,11 @@ public class MailSender {
     }
 
     /** A built mail, and its content before encryption (signed if signing): what a guest's copy holds. */
-    record Built(byte[] mail, byte[] content) {
+    public record Built(byte[] mail, byte[] content) {
+        @Override
+        public String toString() {
+            return "Built[" + mail.length + " bytes, redacted]";
+        }
     }
 
     /** Builds the mail: signs (key-service) and encrypts (here) as the draft says. */
@@ -215,12 +257,12 @@ public class MailSender {
     }
 
     /** Every recipient's encryption key and the sender's own; refusals name the address and the reason. */
-    private Uni<Map<String, Resolved>> resolve(InternalIdentity user, Draft draft) {
+    private Uni<Map<String, Resolved>> resolve(InternalIdentity user, Draft draft, boolean mayInviteGuests) {
         List<String> addresses = new ArrayList<>();
         addresses.add(draft.from.address());
         draft.recipients().stream().map(MailAddress::address).filter(a -> !addresses.contains(a)).forEach(addresses::add);
         List<Uni<Resolved>> lookups = addresses.stream().map(address -> keys.recipient(user, address)
-                .map(found -> Resolved.of(address, found, address.equals(draft.from.address()), config.guests().enabled())))
+                .map(found -> Resolved.of(address, found, address.equals(draft.from.address()), mayInviteGuests)))
                 .toList();
         return Uni.join().all(lookups).andFailFast().map(all -> {
             Map<String, Resolved> out = new LinkedHashMap<>();
@@ -251,9 +293,10 @@ public class MailSender {
 
     /**
      * A recipient's key as key-service found it. {@code key} null with {@code guest}: no key anywhere, a guest
-     * account will stand in.
+     * account will stand in; once it does, {@code account} is key-service's answer for it.
      */
-    record Resolved(String address, String source, PGPPublicKey key, PGPPublicKeyRing ring, boolean guest) {
+    public record Resolved(String address, String source, PGPPublicKey key, PGPPublicKeyRing ring, boolean guest,
+            KeyServiceClient.Guest account) {
 
         static Resolved of(String address, KeyServiceClient.Recipient found, boolean own, boolean guestsAllowed) {
             Instant now = Instant.now();
@@ -261,7 +304,7 @@ public class MailSender {
                 Optional<PGPPublicKeyRing> ring = RecipientKeys.certificate(candidate.armored());
                 Optional<PGPPublicKey> key = ring.flatMap(r -> RecipientKeys.encryptionKey(r, now));
                 if (key.isPresent()) {
-                    return new Resolved(address, candidate.source().toLowerCase(Locale.ROOT), key.get(), ring.get(), false);
+                    return new Resolved(address, candidate.source().toLowerCase(Locale.ROOT), key.get(), ring.get(), false, null);
                 }
             }
             if (!found.keys().isEmpty() && !own) {
@@ -286,7 +329,7 @@ public class MailSender {
                         "no key was found for " + address + " (Guard users, your keyring, WKD, key servers), and this "
                                 + "deployment does not invite guests");
             }
-            return new Resolved(address, "guest", null, null, true);
+            return new Resolved(address, "guest", null, null, true, null);
         }
 
         String fingerprint() {
@@ -296,7 +339,7 @@ public class MailSender {
     }
 
     /** A checked compose request. */
-    static final class Draft {
+    public static final class Draft {
         final MailAddress from;
         final List<MailAddress> to;
         final List<MailAddress> cc;

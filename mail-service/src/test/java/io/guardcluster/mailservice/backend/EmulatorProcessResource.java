@@ -13,7 +13,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * The packaged groupware emulator as a real process (two nodes behind its cookie-routing front, as it runs by
- * default), on a free port; mail-service's backend configuration points at it. The max message size is lowered so
+ * default), on a free port, with its SMTP sink on another (guests' replies); mail-service's backend configuration
+ * points at both. The max message size is lowered so
  * a test can cross it without moving 64 MiB.
  */
 public class EmulatorProcessResource implements QuarkusTestResourceLifecycleManager {
@@ -23,13 +24,16 @@ public class EmulatorProcessResource implements QuarkusTestResourceLifecycleMana
     static final String MAX_MESSAGE_SIZE = "16M";
 
     private ServiceProcess emulator;
+    private int smtpPort;
 
     @Override
     public Map<String, String> start() {
         try {
             Path logs = Files.createTempDirectory("mail-service-emulator-");
+            smtpPort = Ports.freePort();
             emulator = ServiceProcess.start(Path.of("..", "groupware-emulator").toAbsolutePath().normalize(), Ports.freePort(),
-                    Map.of("GUARD_EMULATOR_NODES", "node1,node2"), logs.resolve("emulator.log"));
+                    Map.of("GUARD_EMULATOR_NODES", "node1,node2", "GUARD_EMULATOR_SMTP_PORT", Integer.toString(smtpPort)),
+                    logs.resolve("emulator.log"));
             emulator.awaitReady(Duration.ofSeconds(60));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -42,7 +46,9 @@ public class EmulatorProcessResource implements QuarkusTestResourceLifecycleMana
                 "guard.backend.rest.url", emulator.url(),
                 "guard.backend.rest.username", REST_USER,
                 "guard.backend.rest.password", REST_PASSWORD,
-                "guard.backend.max-message-size", MAX_MESSAGE_SIZE);
+                "guard.backend.max-message-size", MAX_MESSAGE_SIZE,
+                "guard.mail.smtp.host", "127.0.0.1",
+                "guard.mail.smtp.port", Integer.toString(smtpPort));
     }
 
     @Override
