@@ -248,6 +248,26 @@ if [[ "$code" == 200 ]] && grep -q 'geheim: 4711' <<<"$body" && grep -q '"status
 else not_ok "mail read: HTTP $code, body ${body:0:300}"; fi
 rm -f "$BOB_COOKIES"
 
+# A guest through the gateway: alice writes to an address without any key; the guest gets a link and, separately,
+# a password (both in the emulator's outbox), signs in on the gateway's public guest path (choosing a password of
+# their own) and reads the message: the copy in filestore-service, decrypted by mail-service with the guest's key.
+http "$GATEWAY/api/mail/send?session=$session" -b "$COOKIES" -A "$UA" -H 'Content-Type: application/json' \
+  -H 'X-Guard-Password: smoke-guard-password' \
+  -d '{"to":["Erin Outside <erin@outside.example>"],"subject":"Für Gäste","text":"Hallo Erin, geheim: 0815"}'
+guest_send="$code"
+http "http://127.0.0.1:$(recorded_port "$S" groupware-emulator)/emulator/outbox?to=erin@outside.example" -u guard:guard-rest-secret
+outbox="$(sed 's/=\\r\\n//g' <<<"$body")"   # undo quoted-printable soft line breaks inside the JSON strings
+guest_link="$(grep -o 'api/guest/messages/[A-Za-z0-9_-]*' <<<"$outbox" | head -1)"
+guest_password="$(grep -o 'alice@example.com:\\r\\n\\r\\n *[A-Za-z0-9]*' <<<"$outbox" | head -1 | sed 's/.* //')"
+http "$GATEWAY/$guest_link/session" -A "$UA" -H 'Content-Type: application/json' \
+  -d "{\"password\":\"$guest_password\",\"newPassword\":\"erin's own password\"}"
+guest_session="$(sed -n 's/.*"session" *: *"\([^"]*\)".*/\1/p' <<<"$body")"
+http "$GATEWAY/$guest_link" -A "$UA" -H "X-Guard-Guest-Session: $guest_session"
+if [[ "$guest_send" == 200 && -n "$guest_link" && -n "$guest_password" && "$code" == 200 ]] \
+    && grep -q 'geheim: 0815' <<<"$body" && grep -q '"status" *: *"valid"' <<<"$body"; then
+  ok "a guest (no key anywhere) gets link and password apart, signs in through the gateway and reads alice's mail"
+else not_ok "guest: send HTTP $guest_send, link '${guest_link}', password ${guest_password:+found}, read HTTP $code, body ${body:0:300}"; fi
+
 http "$GATEWAY/api/keys/password/reset?session=$session" -b "$COOKIES" -A "$UA" -X POST
 reset_code="$code"
 http "http://127.0.0.1:$(recorded_port "$S" groupware-emulator)/emulator/mails?to=alice@example.com" -u guard:guard-rest-secret

@@ -386,10 +386,46 @@ class MailApiTest {
     }
 
     @Test
-    void aRecipientWhoseKeyIsRevokedIsRefusedWithTheReason() throws Exception {
+    void aMimeMessageComposedElsewhereIsSentEncryptedAndSigned() throws Exception {
+        String mime = "From: " + alice().email() + "\r\nTo: Bob Example <" + bob().email() + ">\r\n"
+                + "Subject: =?UTF-8?Q?aus_dem_Mailprogramm_=C3=BC?=\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n--x\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nSelbst gebaut: ü\r\n"
+                + "--x\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n"
+                + "Content-Disposition: attachment; filename=\"data.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + "AAECAwQF\r\n--x--\r\n";
+        alice().mail().header("X-Guard-Unlock-Token", alice().unlockToken()).contentType("message/rfc822")
+                .body(mime.getBytes(StandardCharsets.UTF_8)).post("/api/mail/send").then().statusCode(200)
+                .body("encrypted", is(true)).body("signed", is(true));
+        JsonPath mail = read(bob(), newest(bob()));
+        assertThat(mail.getString("headers.subject")).isEqualTo("aus dem Mailprogramm ü");
+        assertThat(mail.getString("text")).contains("Selbst gebaut: ü");
+        assertThat(mail.getString("attachments[0].name")).isEqualTo("data.bin");
+        assertThat(mail.getString("security.signatures[0].status")).isEqualTo("valid");
+
+        // someone else's From, or no MIME at all: 400, nothing sent
+        int before = count(bob());
+        alice().mail().header("X-Guard-Unlock-Token", alice().unlockToken()).contentType("message/rfc822")
+                .body(mime.replace("From: " + alice().email(), "From: ceo@example.com").getBytes(StandardCharsets.UTF_8))
+                .post("/api/mail/send").then().statusCode(400).body("type", is("urn:guard:problem:invalid-sender"));
+        alice().mail().header("X-Guard-Unlock-Token", alice().unlockToken()).contentType("message/rfc822")
+                .body(new byte[0]).post("/api/mail/send").then().statusCode(400);
+        assertThat(count(bob())).isEqualTo(before);
+    }
+
+    @Test
+    void aRecipientWhoseKeyIsRevokedIsRefusedWithTheReasonAndTheirOldSignaturesSaySo() throws Exception {
         Person carol = MailWorld.person(emulator, "carol");
+        // carol signs a mail to bob while her key is good
+        carol.mail().header("X-Guard-Unlock-Token", carol.unlockToken()).contentType(ContentType.JSON)
+                .body(Map.of("to", List.of(bob().email()), "subject", "before", "text", "signed while good"))
+                .post("/api/mail/send").then().statusCode(200);
+        String signedBefore = newest(bob());
+        assertThat(read(bob(), signedBefore).getString("security.signatures[0].status")).isEqualTo("valid");
         MailWorld.keyService(carol.identity(), "POST", "/api/keys/" + carol.fingerprint() + "/revoke",
                 Map.of("reason", "compromised", "password", PASSWORD));
+        // revoked since: the signature proves nothing any more, and the reader is told why
+        assertThat(read(bob(), signedBefore).getString("security.signatures[0].status")).isEqualTo("revoked-key");
         int before = count(bob());
         alice().mail().header("X-Guard-Unlock-Token", alice().unlockToken()).contentType(ContentType.JSON)
                 .body(Map.of("to", List.of(bob().email(), carol.email()), "text", "for both"))

@@ -24,6 +24,8 @@ import io.guardcluster.mailservice.read.MailReader;
 import io.guardcluster.mailservice.read.MailView;
 import io.guardcluster.mailservice.send.ComposeRequest;
 import io.guardcluster.mailservice.send.MailSender;
+import io.guardcluster.mailservice.send.MimeComposeRequests;
+import io.guardcluster.mailservice.config.MailConfig;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -48,8 +50,11 @@ public class MailResource {
     private final CurrentIdentity identity;
     private final HttpServerRequest request;
 
+    private final MailConfig config;
+
     MailResource(MailReader reader, MailSender sender, GroupwareBackend backend, CurrentIdentity identity,
-            HttpServerRequest request) {
+            HttpServerRequest request, MailConfig config) {
+        this.config = config;
         this.reader = reader;
         this.sender = sender;
         this.backend = backend;
@@ -104,6 +109,25 @@ public class MailResource {
     public Uni<MailSender.SendResult> send(ComposeRequest compose, @HeaderParam(PASSWORD_HEADER) String password,
             @HeaderParam(UNLOCK_TOKEN_HEADER) String unlockToken) {
         return sender.send(identity.get(), session(), compose, unlock(password, unlockToken));
+    }
+
+    /**
+     * Sends a mail composed elsewhere, as a MIME message (its To, Cc, Bcc, Subject, bodies and attachments; its From
+     * must be the user's or absent); {@code format}, {@code encrypt} and {@code sign} as in the JSON form.
+     */
+    @POST
+    @Blocking
+    @Path("/send")
+    @Consumes("message/rfc822")
+    public Uni<MailSender.SendResult> sendMime(byte[] mime, @QueryParam("format") String format,
+            @QueryParam("encrypt") Boolean encrypt, @QueryParam("sign") Boolean sign,
+            @HeaderParam(PASSWORD_HEADER) String password, @HeaderParam(UNLOCK_TOKEN_HEADER) String unlockToken) {
+        var user = identity.get();
+        if (mime == null || mime.length == 0) {
+            throw GuardProblemException.badRequest("invalid-mime", "send the mail as the request body (message/rfc822)");
+        }
+        ComposeRequest compose = MimeComposeRequests.of(mime, user.email(), format, encrypt, sign, config.maxSendSize());
+        return sender.send(user, session(), compose, unlock(password, unlockToken));
     }
 
     private UserSession session() {
