@@ -78,9 +78,11 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# ensure_built [MAVEN_OPTION...]: builds the project (./mvnw -B -q install, by default with -Dmaven.test.skip) if a
-# service, the emulator, the servers classpath or the CLI jar is missing; sets CLI_JAR.
+# ensure_built [MAVEN_OPTION...]: builds the project (./mvnw -B -q $BUILD_GOAL, install unless the script sets BUILD_GOAL
+# (package builds every jar a run needs without touching ~/.m2), by default with -Dmaven.test.skip) if a service, the
+# emulator, the servers classpath or the CLI jar is missing; sets CLI_JAR.
 CLI_JAR=""
+BUILD_GOAL="${BUILD_GOAL:-install}"
 ensure_built() {
   local unbuilt=0 m opts=("$@")
   [[ ${#opts[@]} -gt 0 ]] || opts=(-Dmaven.test.skip)
@@ -91,8 +93,8 @@ ensure_built() {
   CLI_JAR="$(ls "$ROOT"/cli/target/guard-cli-*-all.jar 2>/dev/null | sed -n 1p || true)"
   [[ -n "$CLI_JAR" ]] || unbuilt=1
   if [[ $unbuilt == 1 ]]; then
-    log "building (./mvnw -B -q install ${opts[*]})"
-    (cd "$ROOT" && ./mvnw -B -q install "${opts[@]}") >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
+    log "building (./mvnw -B -q $BUILD_GOAL ${opts[*]})"
+    (cd "$ROOT" && ./mvnw -B -q "$BUILD_GOAL" "${opts[@]}") >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; die "build failed"; }
     CLI_JAR="$(ls "$ROOT"/cli/target/guard-cli-*-all.jar | sed -n 1p)"
   fi
 }
