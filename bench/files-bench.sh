@@ -400,10 +400,11 @@ done
 # The same file, the same kind of key (the first stack's, exported), output to the same file system the service
 # stores on ($WORK), timed around the whole gpg process (start-up included: a few ms in 1-3 s).
 GPG_ENC=(gpg --homedir "$GH" --batch --yes -q -z 0 --trust-model always -r "$FPR" --encrypt -o "$WORK/out.gpg" "$DATA")
+# (never `-o /dev/null`: gpg removes its output file when it fails, and as root that is the device itself)
 GPG_DEC=(gpg --homedir "$GH" --batch --yes -q --pinentry-mode loopback --passphrase-file "$EXPORT_PASS" --decrypt
-  -o /dev/null "$WORK/out.gpg")
+  -o "$WORK/out.dec" "$WORK/out.gpg")
 "${GPG_ENC[@]}" 2>>"$WORK/gpg.log" || die "gpg --encrypt failed (see $WORK/gpg.log)"
-gpg --homedir "$GH" --batch -v --pinentry-mode loopback --passphrase-file "$EXPORT_PASS" -d -o /dev/null "$WORK/out.gpg" \
+gpg --homedir "$GH" --batch --yes -v --pinentry-mode loopback --passphrase-file "$EXPORT_PASS" -d -o "$WORK/out.dec" "$WORK/out.gpg" \
   2>"$WORK/gpg-v.log" || { cat "$WORK/gpg-v.log" >&2; die "gpg --decrypt failed"; }
 prop gpg.cipher "$(grep -E 'encrypted data' "$WORK/gpg-v.log" | sed -n 1p | sed 's/^gpg: //')"
 prop gpg.packets "$(packets "$WORK/out.gpg")"
