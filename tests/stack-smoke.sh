@@ -246,6 +246,22 @@ if [[ "$code" == 200 ]] && grep -q 'geheim: 4711' <<<"$body" && grep -q '"status
     && grep -q 'Smoke über Guard' <<<"$body"; then
   ok "GET /api/mail/message as bob: decrypted, alice's signature valid, protected subject shown"
 else not_ok "mail read: HTTP $code, body ${body:0:300}"; fi
+# A file shared: alice encrypts a file and shares it with bob (her unlock re-wraps the session key for bob's key,
+# the body is not touched); bob downloads it decrypted with his own password.
+SHARED="$(mktemp)"; printf 'geteilte Datei %s\n' "$(date +%s%N)" >"$SHARED"
+http "$GATEWAY/api/files?name=geteilt.txt&session=$session" -b "$COOKIES" -A "$UA" -H 'Content-Type: text/plain' \
+  --data-binary @"$SHARED"
+shared_id="$(sed -n 's/.*"id" *: *"\([0-9a-z]*\)".*/\1/p' <<<"$body")"
+http "$GATEWAY/api/files/$shared_id/recipients?session=$session" -b "$COOKIES" -A "$UA" \
+  -H 'Content-Type: application/json' -d '{"email":"bob@example.com","password":"smoke-guard-password"}'
+share_code="$code"
+SHARED_BACK="$(mktemp)"
+http "$GATEWAY/api/files/$shared_id/content?session=$bob_session" -b "$BOB_COOKIES" -A "$UA" \
+  -H 'X-Guard-Password: smoke-bob-password' -o "$SHARED_BACK"
+if [[ -n "$shared_id" && "$share_code" == 200 && "$code" == 200 ]] && cmp -s "$SHARED" "$SHARED_BACK"; then
+  ok "a file alice shared with bob through the gateway: bob downloads it decrypted with his own password"
+else not_ok "file share: upload id '$shared_id', share HTTP $share_code, bob's download HTTP $code"; fi
+rm -f "$SHARED" "$SHARED_BACK"
 rm -f "$BOB_COOKIES"
 
 # A guest through the gateway: alice writes to an address without any key; the guest gets a link and, separately,
