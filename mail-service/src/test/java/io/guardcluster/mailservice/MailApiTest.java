@@ -126,6 +126,11 @@ class MailApiTest {
         assertThat(mail.getString("security.signatures[0].signer")).isEqualTo(DAVE);
         // decrypted content is not kept: the same read again decrypts again, same answer
         assertThat(read(alice(), id).getString("text")).isEqualTo(TEXT);
+        // the bulk crypto is measured (latency and bytes), the reads counted by format
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("guard_mail_crypto_seconds_count{operation=\"decrypt\"")
+                .contains("guard_mail_crypto_bytes_sum{operation=\"decrypt\"")
+                .containsPattern("guard_mail_read_total\\{.*format=\"pgp-mime\"");
     }
 
     @Test

@@ -24,6 +24,9 @@ import io.guardcluster.common.pgp.message.SignatureCheck;
 import io.guardcluster.common.pgp.message.SplitMessage;
 import io.guardcluster.common.problem.GuardProblemException;
 import io.guardcluster.mailservice.config.MailConfig;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -45,10 +48,23 @@ public class MailCrypto {
 
     private final KeyServiceClient keys;
     private final MailConfig config;
+    // Built once: the bulk crypto's latency and volume (Prometheus: guard_mail_crypto_seconds, guard_mail_crypto_bytes).
+    private final Timer decryptTime;
+    private final Timer encryptTime;
+    private final DistributionSummary decryptedBytes;
+    private final DistributionSummary encryptedBytes;
 
-    MailCrypto(KeyServiceClient keys, MailConfig config) {
+    MailCrypto(KeyServiceClient keys, MailConfig config, MeterRegistry meters) {
         this.keys = keys;
         this.config = config;
+        this.decryptTime = Timer.builder("guard.mail.crypto").tag("operation", "decrypt")
+                .description("bulk decryption and signature check of one mail part (not the session key)").register(meters);
+        this.encryptTime = Timer.builder("guard.mail.crypto").tag("operation", "encrypt")
+                .description("bulk encryption of one mail part").register(meters);
+        this.decryptedBytes = DistributionSummary.builder("guard.mail.crypto.bytes").tag("operation", "decrypt")
+                .baseUnit("bytes").register(meters);
+        this.encryptedBytes = DistributionSummary.builder("guard.mail.crypto.bytes").tag("operation", "encrypt")
+                .baseUnit("bytes").register(meters);
     }
 
     /**
@@ -74,6 +90,7 @@ public class MailCrypto {
     }
 
     private Opened open(SplitMessage split, KeyServiceClient.SessionKey answer, SenderKeys signers) {
+        Timer.Sample sample = Timer.start();
         try (SessionKey sessionKey = SessionKey.copyOf(answer.algorithm(), answer.key());
                 DecryptingInputStream in = MessageDecryptor.create().decrypt(split.body(), sessionKey, signers)) {
             answer.wipe();
@@ -86,7 +103,10 @@ public class MailCrypto {
             if (in.read() != -1 || !in.verified()) {
                 throw new CannotDecryptException(); // cannot happen: readNBytes stopped short of the limit
             }
-            return new Opened(plaintext, in.literal(), in.signatures());
+            Opened opened = new Opened(plaintext, in.literal(), in.signatures());
+            sample.stop(decryptTime);
+            decryptedBytes.record(plaintext.length);
+            return opened;
         } catch (MessageFormatException | IOException e) {
             // MessageIntegrityException is an IOException: damaged, changed or not ours, all the same answer.
             throw new CannotDecryptException();
@@ -105,6 +125,7 @@ public class MailCrypto {
      * inside before the data, making a signed message.
      */
     public byte[] encryptArmored(List<PGPPublicKey> recipients, byte[] plaintext, byte[] signaturePackets) {
+        Timer.Sample sample = Timer.start();
         try {
             ByteArrayOutputStream body = new ByteArrayOutputStream(plaintext.length + 1024);
             EncryptingOutputStream stream = MessageEncryptor.create().encrypt(recipients, "", null, signaturePackets, body);
@@ -118,6 +139,8 @@ public class MailCrypto {
                 out.write(stream.sessionKeys().encoded());
                 body.writeTo(out);
             }
+            sample.stop(encryptTime);
+            encryptedBytes.record(plaintext.length);
             return armored.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("encrypting in memory failed", e);
