@@ -94,8 +94,11 @@ public class ProblemMappers {
                 "the service failed unexpectedly; quote incident " + incident + " to the operator", path(uri)));
     }
 
+    /** Capability tokens in paths (a guest's link): answered back as a placeholder, never as the token itself. */
+    private static final java.util.regex.Pattern LINK_TOKEN = java.util.regex.Pattern.compile("(/api/guest/messages/)[^/]+");
+
     private static String path(UriInfo uri) {
-        return uri == null ? null : uri.getRequestUri().getRawPath();
+        return uri == null ? null : LINK_TOKEN.matcher(uri.getRequestUri().getRawPath()).replaceFirst("$1{link}");
     }
 
     private static Response respond(Problem problem) {

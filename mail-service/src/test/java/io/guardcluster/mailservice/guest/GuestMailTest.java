@@ -210,9 +210,11 @@ class GuestMailTest {
         assertThat(malformed.getString("type")).isEqualTo(unknown.getString("type"));
         signIn("B".repeat(43), Map.of("password", "x")).then().statusCode(404);
 
-        // no session, a broken one, one for another link: 401
-        given().get("/api/guest/messages/" + link).then().statusCode(401)
-                .body("type", is("urn:guard:problem:guest-session-required"));
+        // no session, a broken one, one for another link: 401 (and the answer never repeats the link's token)
+        String noSession = given().get("/api/guest/messages/" + link).then().statusCode(401)
+                .body("type", is("urn:guard:problem:guest-session-required")).extract().asString();
+        assertThat(noSession).doesNotContain(link).contains("/api/guest/messages/{link}");
+        assertThat(unknown.getString("instance")).doesNotContain("A".repeat(43));
         given().header("X-Guard-Guest-Session", "garbage").get("/api/guest/messages/" + link).then().statusCode(401);
         // no password, no JSON: 400
         signIn(link, Map.of()).then().statusCode(400).contentType("application/problem+json")
