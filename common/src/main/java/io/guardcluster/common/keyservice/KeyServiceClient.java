@@ -29,6 +29,9 @@ import io.smallrye.mutiny.Uni;
  * same {@link GuardProblemException}, so the user sees what key-service said. key-service unreachable, slow or
  * failing: {@link KeyServiceUnavailableException} (503).
  */
+// key-service's answers are read into these records with Jackson: registered for a native image's reflection.
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = { KeyServiceClient.RecipientKey.class,
+        KeyServiceClient.UnusableKey.class, KeyServiceClient.Recipient.class, KeyServiceClient.Guest.class })
 @ApplicationScoped
 public class KeyServiceClient {
 
