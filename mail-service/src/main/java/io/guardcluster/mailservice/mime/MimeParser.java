@@ -77,6 +77,15 @@ public final class MimeParser {
         return parseOwned(message.clone());
     }
 
+    /**
+     * {@link #parse(byte[])} without the copy, for an array nobody else holds (a mail just fetched, a plaintext just
+     * decrypted): a large mail then exists once in memory. The caller must never change the array afterwards.
+     */
+    public MimePart parseTaking(byte[] message) throws MimeFormatException {
+        checkSize(message.length);
+        return parseOwned(message);
+    }
+
     /** Reads the stream to its end (at most {@link MimeLimits#maxTotalSize()} bytes) and parses it; does not close it. */
     public MimePart parse(InputStream message) throws IOException, MimeFormatException {
         byte[] data = message.readNBytes((int) limits.maxTotalSize() + 1);

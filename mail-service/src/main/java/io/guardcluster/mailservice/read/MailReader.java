@@ -266,7 +266,7 @@ public class MailReader {
 
     private MimePart parse(byte[] raw) {
         try {
-            return parser.parse(raw);
+            return parser.parseTaking(raw); // fetched or decrypted for this request only: no copy
         } catch (MimeFormatException e) {
             throw malformed(e);
         }
