@@ -65,21 +65,13 @@ cleanup() {
     stack_down
   fi
   [[ -n "$DATA_DIR" && -d "$DATA_DIR" ]] && rm -rf "$DATA_DIR"
-  if [[ ( $rc -ne 0 || -n "${BENCH_KEEP:-}" ) && -d "$WORK" ]]; then
-    log "exit code $rc; logs kept in $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work "$rc"
   exit "$rc"
 }
 bench_traps
 
-# The ports of a stack at base B (see StackPorts / guard up --help): emulator, its SMTP sink, gateway, the three
-# services, Infinispan, MariaDB, S3Proxy.
-layout_ports() {
-  echo $(($1 + 9)) $(($1 + 25)) $(($1 + 80)) $(($1 + 81)) $(($1 + 82)) $(($1 + 83)) $(($1 + 3222)) $(($1 + 5306)) \
-    $(($1 + 11000))
-}
+# The stack's ports (bench/lib.sh); this benchmark opens none of its own.
+layout_ports() { stack_layout_ports "$1"; }
 
 # ---------------------------------------------------------------------------------- accounting
 

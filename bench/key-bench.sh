@@ -79,11 +79,7 @@ cleanup() {
     [[ -d "$STATE/logs" ]] && cp -a "$STATE/logs" "$WORK/stack-logs"
     stack_down
   fi
-  if [[ ( $rc -ne 0 || -n "${BENCH_KEEP:-}" ) && -d "$WORK" ]]; then
-    log "exit code $rc; logs kept in $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work "$rc"
   exit "$rc"
 }
 bench_traps

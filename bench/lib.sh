@@ -125,8 +125,24 @@ stack_prop() { sed -n "s/^$1=//p" "$STATE/stack.properties"; }
 
 port_free() { [[ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]]; }
 
+# The ports of a stack at base B (see StackPorts / guard up --help): emulator, its SMTP sink, gateway, the three
+# services, Infinispan, MariaDB, S3Proxy (kept free also when --storage file does not start it).
+stack_layout_ports() {
+  echo $(($1 + 9)) $(($1 + 25)) $(($1 + 80)) $(($1 + 81)) $(($1 + 82)) $(($1 + 83)) $(($1 + 3222)) $(($1 + 5306)) \
+    $(($1 + 11000))
+}
+
+# finish_work RC: keeps $WORK (the run's logs) after a failure or with BENCH_KEEP, else removes it.
+finish_work() {
+  if [[ ( $1 -ne 0 || -n "${BENCH_KEEP:-}" ) && -d "$WORK" ]]; then
+    log "exit code $1; logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+}
+
 # Ports: the script defines layout_ports BASE, every port a run at that base listens on (the stack's, see StackPorts /
-# guard up --help, and the benchmark's own).
+# guard up --help, and the benchmark's own); stack_layout_ports gives the stack's.
 layout_free() { local p; for p in $(layout_ports "$1"); do port_free "$p" || return 1; done; }
 # pick_base: BASE as given (BENCH_BASE_PORT; all its ports must be free), else a free one from 21000..39900 (other
 # engineers' stacks may run on this machine)
