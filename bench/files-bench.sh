@@ -50,8 +50,6 @@ GNUPG_HOMES=()
 STACK_UP=0
 SAMPLER_PID=""
 
-prop() { printf '%s=%s\n' "$1" "$2" >>"$PROPS"; }
-getprop() { sed -n "s/^$1=//p" "$PROPS" | tail -1; }
 
 cleanup() {
   local rc=$?
@@ -85,14 +83,6 @@ our_pids() {
     [[ -n "$pid" ]] && pids="$pids $pid"
   done
   echo "$pids"
-}
-
-wait_for_quiet() { # NAME
-  local f
-  # shellcheck disable=SC2046
-  f="$(quiet_load "$IDLE_WAIT" $(our_pids))"
-  log "CPU used by other processes now: ${f}% of a core"
-  prop "phase.$1.foreign_before_pct" "$f"
 }
 
 # phase_begin / phase_end NAME: how long the phase took, how much CPU processes not the benchmark's used meanwhile (the
@@ -164,7 +154,6 @@ api() {
     "$GW$path${sep}session=$SESSION"
 }
 # FIELD FILE: the first "FIELD": "string" (resp. number) of the JSON in FILE (the top-level one in these answers)
-json_str() { { grep -o "\"$1\" *: *\"[^\"]*\"" "$2" || true; } | sed -n '1s/.*: *"\(.*\)"$/\1/p'; }
 json_num() { { grep -o "\"$1\" *: *[0-9][0-9]*" "$2" || true; } | sed -n '1s/.*: *//p'; }
 
 login() {
@@ -460,7 +449,6 @@ for b in "${BACKENDS[@]}"; do
   prop "$b.download.ratio_net" "$(ratio "$(getprop "$b\\.download\\.median_mib_s")" "$(getprop 'gpg\.decrypt\.net_median_mib_s')")"
 done
 backend_label() { case $1 in file) echo "NAS (directory)" ;; s3) echo "S3 (S3Proxy)" ;; *) echo "$1" ;; esac; }
-g() { getprop "$(sed 's/\./\\./g' <<<"$1")"; }
 
 mkdir -p "$(dirname "$RESULTS")"
 {

@@ -66,7 +66,6 @@ GNUPG_HOMES=()
 STACK_UP=0
 KS_WARM_PID=""
 
-prop() { printf '%s=%s\n' "$1" "$2" >>"$PROPS"; }
 
 cleanup() {
   local rc=$?
@@ -122,14 +121,6 @@ our_pids() {
     [[ -n "$pid" ]] && pids="$pids $pid"
   done
   echo "$pids"
-}
-
-wait_for_quiet() {
-  local f
-  # shellcheck disable=SC2046
-  f="$(quiet_load "$IDLE_WAIT" $(our_pids))"
-  log "CPU used by other processes now: ${f}% of a core"
-  prop "machine.foreign_before_$1" "$f"
 }
 
 PHASES=""
@@ -340,7 +331,7 @@ done
 prop pool.fill_seconds $((SECONDS - POOL_T0))
 log "pool: $(pool_size)/$POOL_SIZE after $((SECONDS - POOL_T0))s"
 
-wait_for_quiet http
+wait_for_quiet http machine.foreign_before_http
 KS_WARM="http://127.0.0.1:$KS_WARM_PORT"
 KSC="http://127.0.0.1:$KS0"
 
@@ -383,7 +374,7 @@ stack_down || die "guard down failed"
 STACK_UP=0
 
 # ------------------------------------------------------------------------- in-process, then gpg
-wait_for_quiet local
+wait_for_quiet local machine.foreign_before_local
 log "in-process: Argon2id unwrap and SessionKeyDecryptor.decrypt (1 and $NPROC threads)"
 phase_begin
 kb local --dir "$KEYS" --threads "$NPROC" --warmup "$WARMUP" --seconds "$RUN_SECONDS"

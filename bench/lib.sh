@@ -132,6 +132,25 @@ stack_layout_ports() {
     $(($1 + 11000))
 }
 
+# The run's raw figures: prop KEY VALUE appends to $PROPS; getprop KEY-REGEX reads the last value; g KEY the same
+# with KEY taken literally.
+prop() { printf '%s=%s\n' "$1" "$2" >>"$PROPS"; }
+getprop() { sed -n "s/^$1=//p" "$PROPS" | tail -1; }
+g() { getprop "$(sed 's/\./\\./g' <<<"$1")"; }
+
+# json_str NAME FILE: the first string value of NAME in a JSON file (enough for the answers the benchmarks read).
+json_str() { { grep -o "\"$1\" *: *\"[^\"]*\"" "$2" || true; } | sed -n '1s/.*: *"\(.*\)"$/\1/p'; }
+
+# wait_for_quiet NAME [PROPERTY]: waits (at most $IDLE_WAIT s) until processes other than the script's our_pids use
+# little CPU, and records how much they used as PROPERTY (default phase.NAME.foreign_before_pct).
+wait_for_quiet() {
+  local f
+  # shellcheck disable=SC2046
+  f="$(quiet_load "$IDLE_WAIT" $(our_pids))"
+  log "CPU used by other processes now: ${f}% of a core"
+  prop "${2:-phase.$1.foreign_before_pct}" "$f"
+}
+
 # finish_work RC: keeps $WORK (the run's logs) after a failure or with BENCH_KEEP, else removes it.
 finish_work() {
   if [[ ( $1 -ne 0 || -n "${BENCH_KEEP:-}" ) && -d "$WORK" ]]; then

@@ -66,9 +66,6 @@ GNUPG_HOMES=()
 STACK_UP=0
 MB_PID=""
 
-prop() { printf '%s=%s\n' "$1" "$2" >>"$PROPS"; }
-getprop() { sed -n "s/^$1=//p" "$PROPS" | tail -1; }
-g() { getprop "$(sed 's/\./\\./g' <<<"$1")"; }
 
 cleanup() {
   local rc=$?
@@ -107,14 +104,6 @@ our_pids() {
     [[ -n "$pid" ]] && pids="$pids $pid"
   done
   echo "$pids"
-}
-
-wait_for_quiet() { # NAME
-  local f
-  # shellcheck disable=SC2046
-  f="$(quiet_load "$IDLE_WAIT" $(our_pids))"
-  log "CPU used by other processes now: ${f}% of a core"
-  prop "phase.$1.foreign_before_pct" "$f"
 }
 
 # phase_begin / phase_end NAME: how long the phase took, how much CPU processes not the benchmark's used meanwhile (the
@@ -178,7 +167,6 @@ api() {
     "$GW$path${sep}session=$SESSION"
 }
 # FIELD FILE: the first "FIELD": "string" (resp. number) of the JSON in FILE (the top-level one in these answers)
-json_str() { { grep -o "\"$1\" *: *\"[^\"]*\"" "$2" || true; } | sed -n '1s/.*: *"\(.*\)"$/\1/p'; }
 
 UA="mail-bench"
 login() {
