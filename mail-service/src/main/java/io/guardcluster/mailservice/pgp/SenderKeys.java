@@ -25,12 +25,15 @@ public final class SenderKeys implements SignerKeys {
 
     private final String email;
     private final List<PGPPublicKeyRing> rings;
+    /** The lookup by key id over {@link #rings}: common's, as every signature check uses it. */
+    private final SignerKeys byKeyId;
     /** Primary fingerprint (upper-case hex) → "revoked" / "expired" for keys key-service called unusable. */
     private final Map<String, String> unusable;
 
     private SenderKeys(String email, List<PGPPublicKeyRing> rings, Map<String, String> unusable) {
         this.email = email;
         this.rings = rings;
+        this.byKeyId = SignerKeys.of(rings);
         this.unusable = unusable;
     }
 
@@ -62,7 +65,7 @@ public final class SenderKeys implements SignerKeys {
 
     @Override
     public Optional<PGPPublicKey> find(long keyId) {
-        return rings.stream().map(ring -> ring.getPublicKey(keyId)).filter(java.util.Objects::nonNull).findFirst();
+        return byKeyId.find(keyId);
     }
 
     /** The certificate holding {@code key} (a primary key or subkey), if it is one of these. */

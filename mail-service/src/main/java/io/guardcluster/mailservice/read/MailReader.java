@@ -286,12 +286,14 @@ public class MailReader {
                 "the mail is not well-formed MIME: " + e.getMessage());
     }
 
+    /** Types for what decrypted attachments are commonly called; the rest is octet-stream. */
+    private static final Map<String, String> TYPES_BY_SUFFIX = Map.of(".txt", "text/plain", ".pdf", "application/pdf",
+            ".png", "image/png", ".jpg", "image/jpeg", ".html", "text/html", ".zip", "application/zip");
+
     private static String guessType(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        Map<String, String> types = Map.of(".txt", "text/plain", ".pdf", "application/pdf", ".png", "image/png",
-                ".jpg", "image/jpeg", ".html", "text/html", ".zip", "application/zip");
-        return types.entrySet().stream().filter(e -> lower.endsWith(e.getKey())).map(Map.Entry::getValue).findFirst()
-                .orElse("application/octet-stream");
+        return TYPES_BY_SUFFIX.entrySet().stream().filter(e -> lower.endsWith(e.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse("application/octet-stream");
     }
 
     /** A mail opened for reading: the parts to show and what protected them. */
