@@ -38,6 +38,9 @@ cleanup() {
     fi
   done
   rm -f "$OUT" "$COOKIES"
+  [[ -n "${SINK_PID:-}" ]] && kill "$SINK_PID" 2>/dev/null
+  [[ -n "${TRACES:-}" ]] && rm -rf "$TRACES"
+  return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl+C too
@@ -122,8 +125,16 @@ no_process_left() {
 ready_time() { grep -o 'all ready in [0-9.]* s' "$OUT" | head -1; }
 
 # ---------------------------------------------------------------------------------- file storage
+# Tracing on, as in production, exported to tests/otlp_sink.py (a collector's receiving end that keeps what it
+# gets): one traced request below must cross gateway, mail-service, key-service and the backend in one trace,
+# and no secret of this test may be in any exported span.
+TRACES="$(mktemp -d -t guard-smoke-traces.XXXXXX)"
+python3 "$ROOT/tests/otlp_sink.py" "$TRACES" & SINK_PID=$!
+for _ in $(seq 50); do [[ -f "$TRACES/port" ]] && break; sleep 0.1; done
 S="$STATE_FILE_RUN"
-if guard "$S" up --replicas 2 --base-port "$BASE"; then
+if QUARKUS_OTEL_SDK_DISABLED=false QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://127.0.0.1:$(cat "$TRACES/port")" \
+    QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf QUARKUS_OTEL_BSP_SCHEDULE_DELAY=200ms \
+    guard "$S" up --replicas 2 --base-port "$BASE"; then
   ok "up --replicas 2 (storage file): $(ready_time)"
 else
   not_ok "up --replicas 2 exited with $?"; note <"$OUT"
@@ -240,12 +251,30 @@ if [[ "$bob_key" == 201 && "$code" == 200 ]] && grep -q '"encrypted" *: *true' <
 else not_ok "mail send: bob's key HTTP $bob_key, send HTTP $code, body ${body:0:300}"; fi
 http "$GATEWAY/api/mail/messages?folder=default0/INBOX&session=$bob_session" -b "$BOB_COOKIES" -A "$UA"
 mail_id="$(grep -o '"id" *: *"[^"]*"' <<<"$body" | tail -1 | sed 's/.*"\([^"]*\)"$/\1/')"
+TRACE_ID="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 http "$GATEWAY/api/mail/message?folder=default0/INBOX&id=$mail_id&session=$bob_session" -b "$BOB_COOKIES" -A "$UA" \
-  -H 'X-Guard-Password: smoke-bob-password'
+  -H 'X-Guard-Password: smoke-bob-password' -H "traceparent: 00-$TRACE_ID-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')-01"
 if [[ "$code" == 200 ]] && grep -q 'geheim: 4711' <<<"$body" && grep -q '"status" *: *"valid"' <<<"$body" \
     && grep -q 'Smoke über Guard' <<<"$body"; then
   ok "GET /api/mail/message as bob: decrypted, alice's signature valid, protected subject shown"
 else not_ok "mail read: HTTP $code, body ${body:0:300}"; fi
+# That read was traced (a W3C traceparent from the caller): the backend was called in the same trace, and every
+# hop exported its spans of it.
+http "http://127.0.0.1:$(recorded_port "$S" groupware-emulator)/emulator/stats" -u guard:guard-rest-secret
+backend_traced="$(grep -c "$TRACE_ID" <<<"$body" || true)"
+traced_services=""
+for _ in $(seq 50); do
+  traced_services="$(awk -F'\t' -v t="$TRACE_ID" '$2 == t {print $1}' "$TRACES/spans.tsv" 2>/dev/null | sort -u | tr '\n' ' ')"
+  [[ "$traced_services" == *gateway* && "$traced_services" == *mail-service* && "$traced_services" == *key-service* ]] && break
+  sleep 0.2
+done
+if [[ "$backend_traced" -ge 1 && "$traced_services" == *gateway* && "$traced_services" == *mail-service* \
+    && "$traced_services" == *key-service* ]]; then
+  ok "one trace from the caller through gateway, mail-service, key-service to the groupware backend ($traced_services)"
+else
+  not_ok "trace $TRACE_ID: backend saw it ${backend_traced}x, exported by: ${traced_services:-nobody}"
+  awk -F'\t' -v t="$TRACE_ID" '$2 == t' "$TRACES/spans.tsv" 2>/dev/null | note
+fi
 # A file shared: alice encrypts a file and shares it with bob (her unlock re-wraps the session key for bob's key,
 # the body is not touched); bob downloads it decrypted with his own password.
 SHARED="$(mktemp)"; printf 'geteilte Datei %s\n' "$(date +%s%N)" >"$SHARED"
@@ -290,6 +319,17 @@ http "http://127.0.0.1:$(recorded_port "$S" groupware-emulator)/emulator/mails?t
 if [[ "$reset_code" == 200 ]] && grep -q 'Temporary password' <<<"$body"; then
   ok "password reset through the gateway: the temporary password arrived in the emulator's mailbox"
 else not_ok "password reset: HTTP $reset_code, mailbox ${body:0:200}"; fi
+# Everything exported while the stack ran (mail, files, guest, reset): no secret of this test in any byte.
+leaks=""
+sleep 1   # the last batch (schedule delay 200 ms)
+for secret in "$session" "$bob_session" smoke-bob-password smoke-guard-password 'geheim: 4711' \
+    "$(sed -n 's/.*JSESSIONID[[:space:]]*//p' "$BOB_COOKIES" | head -1)" "${guest_link##*/}" "$guest_password" \
+    "$guest_session" "erin's own password"; do
+  [[ -n "$secret" ]] && grep -rqaF -- "$secret" "$TRACES"/export-*.pb 2>/dev/null && leaks+=" [${secret:0:6}…]"
+done
+if [[ -z "$leaks" && -n "$(ls "$TRACES"/export-*.pb 2>/dev/null)" ]] && grep -qaF 'session=REDACTED' "$TRACES"/export-*.pb; then
+  ok "$(ls "$TRACES"/export-*.pb | wc -l) trace exports: no session id, password, JSESSIONID, guest link or mail text in any (URLs kept, session=REDACTED)"
+else not_ok "trace exports: secrets found:${leaks:- none, but no export or no masked URL}"; fi
 
 guard "$S" up; code=$?
 if [[ $code -eq 3 ]] && grep -q 'still running' "$OUT"; then ok "a second up refuses (exit 3) while the stack runs"

@@ -108,6 +108,19 @@ class ClusterRoutingTest {
         }
     }
 
+    @Test
+    void notesTheTraceIdOfTracedCalls() {
+        LoggedIn carol = LoggedIn.as("carol", "secret-carol");
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        browser().header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").cookies(carol.cookies())
+                .queryParam("action", "get").queryParam("session", carol.sessionId()).get("/appsuite/api/user")
+                .then().statusCode(200);
+        browser().header("traceparent", "garbage").cookies(carol.cookies())
+                .queryParam("action", "get").queryParam("session", carol.sessionId()).get("/appsuite/api/user")
+                .then().statusCode(200);
+        assertThat(stats().getList("traceIds", String.class)).contains(traceId).doesNotContain("garbage");
+    }
+
     private static long recreated() {
         return stats().getLong("sessionsRecreated");
     }

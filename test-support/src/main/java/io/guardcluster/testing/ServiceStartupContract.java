@@ -20,6 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.guardcluster.cli.init.ClusterInitializer;
 import io.guardcluster.cli.init.Database;
 import io.guardcluster.cli.stack.InfinispanServer;
@@ -156,6 +159,40 @@ public abstract class ServiceStartupContract {
             if (!mariadb.isAlive()) {
                 mariadb = MariaDbServer.start(work.resolve("mariadb"), port, "guard");
             }
+        }
+    }
+
+    /**
+     * In production (Kubernetes sets {@code QUARKUS_LOG_CONSOLE_JSON_ENABLED=true}) every console line is one
+     * JSON object a log collector can parse without multi-line rules, and tracing switched on does not make
+     * a service that cannot reach its collector fail or stop logging in JSON.
+     */
+    @Test
+    void logsOneJsonObjectPerLineInProduction() throws Exception {
+        Map<String, String> production = new HashMap<>(usesInfinispan ? infinispanConfig(TestCluster.get().infinispan()) : Map.of());
+        production.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+        production.put("QUARKUS_OTEL_SDK_DISABLED", "false");
+        production.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:" + Ports.freePort());
+        try (ServiceProcess service = start(oxguardpass, mariadb.reactiveUrl(), "json-logs", mariadb, production)) {
+            awaitReady(service);
+            String output = service.output();
+            ObjectMapper json = new ObjectMapper();
+            int records = 0;
+            boolean started = false;
+            for (String line : output.split("\n")) {
+                if (line.isBlank() || line.startsWith("WARNING: ")) {
+                    continue; // the JVM's own warnings (native access) are printed before logging starts
+                }
+                JsonNode record = json.readTree(line);
+                assertThat(record.isObject()).as("not a JSON object: %s", line).isTrue();
+                assertThat(record.has("timestamp") && record.has("level") && record.has("loggerName") && record.has("message"))
+                        .as("a log record has timestamp, level, logger and message: %s", line).isTrue();
+                started |= record.get("message").asText().contains("Listening on");
+                records++;
+            }
+            assertThat(records).isPositive();
+            assertThat(started).as("the start message is a JSON record too").isTrue();
+            SecretScanner.forFile(oxguardpass).assertClean("service output", output);
         }
     }
 

@@ -1,6 +1,10 @@
 package io.guardcluster.emulator.admin;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,6 +24,9 @@ public class EmulatorStats {
     private final AtomicLong mailsSent = new AtomicLong();
     private final AtomicLong mailsDelivered = new AtomicLong();
     private final AtomicLong mailsToOutbox = new AtomicLong();
+    /** Trace ids of the newest calls that came with a W3C traceparent header, newest last. */
+    private final Deque<String> traceIds = new ArrayDeque<>();
+    private static final int TRACE_IDS_KEPT = 200;
 
     public void login() {
         logins.incrementAndGet();
@@ -64,6 +71,27 @@ public class EmulatorStats {
         mailsToOutbox.incrementAndGet();
     }
 
+    /**
+     * A call arrived with a W3C {@code traceparent} header ({@code 00-<trace id>-<parent span id>-<flags>}): its
+     * trace id is kept, so a test can check that a request traced at the gateway reached the backend in the
+     * same trace. Malformed headers are ignored, as a real server's tracing would.
+     */
+    public void traced(String traceparent) {
+        if (traceparent == null) {
+            return;
+        }
+        String[] parts = traceparent.trim().split("-");
+        if (parts.length < 4 || parts[1].length() != 32 || !parts[1].matches("[0-9a-f]{32}")) {
+            return;
+        }
+        synchronized (traceIds) {
+            if (traceIds.size() == TRACE_IDS_KEPT) {
+                traceIds.removeFirst();
+            }
+            traceIds.addLast(parts[1]);
+        }
+    }
+
     public Map<String, Object> snapshot() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("logins", logins.get());
@@ -76,6 +104,11 @@ public class EmulatorStats {
         json.put("mailsSent", mailsSent.get());
         json.put("mailsDelivered", mailsDelivered.get());
         json.put("mailsToOutbox", mailsToOutbox.get());
+        List<String> traces;
+        synchronized (traceIds) {
+            traces = new ArrayList<>(traceIds);
+        }
+        json.put("traceIds", traces);
         return json;
     }
 }
