@@ -24,6 +24,9 @@ are SealedSecrets only). Overlays, in addition (they are what gets applied):
   resource for every cache the services' code creates (its CACHE_CONFIG), with the code's encoding,
   owners="2" and an explicit partition-handling;
 - the guard-schema Job mounts oxguardpass read-only; a nas-style overlay's PVC is ReadWriteMany.
+Bootstrap: the guard-init Job (backoffLimit 0) is one container running 'init --adopt FILE', FILE being the
+oxguardpass Secret mounted read-only; no in-memory volume (it never creates a key to hand over); non-root,
+read-only root, no capabilities.
 """
 
 import os
@@ -177,7 +180,7 @@ def container_env(container, config_maps):
     return env
 
 
-def check_master_key_mount(target, where, spec, container, env):
+def check_master_key_mount(target, where, spec, container, env, named="GUARD_MASTER_KEY_FILE="):
     path = env.get("GUARD_MASTER_KEY_FILE")
     if not path:
         problem(target, f"{where}: GUARD_MASTER_KEY_FILE is not set")
@@ -192,9 +195,48 @@ def check_master_key_mount(target, where, spec, container, env):
         items = {i["path"]: i["key"] for i in volume["secret"].get("items", [])} or {"oxguardpass": "oxguardpass"}
         mounted = {os.path.join(mount["mountPath"], p): k for p, k in items.items()}
         if mounted.get(path) != "oxguardpass":
-            problem(target, f"{where}: GUARD_MASTER_KEY_FILE={path} is not the mounted oxguardpass ({sorted(mounted)})")
+            problem(target, f"{where}: {named}{path} is not the mounted oxguardpass ({sorted(mounted)})")
         return
     problem(target, f"{where}: the Secret {MASTER_KEY_SECRET} is not mounted")
+
+
+def check_container_security(target, where, pod_sc, c):
+    sc = c.get("securityContext", {})
+    if not (sc.get("runAsNonRoot") or pod_sc.get("runAsNonRoot")):
+        problem(target, f"{where}: runAsNonRoot not set")
+    if sc.get("allowPrivilegeEscalation") is not False:
+        problem(target, f"{where}: allowPrivilegeEscalation must be false")
+    if sc.get("readOnlyRootFilesystem") is not True:
+        problem(target, f"{where}: readOnlyRootFilesystem must be true")
+    if "ALL" not in sc.get("capabilities", {}).get("drop", []):
+        problem(target, f"{where}: capabilities must drop ALL")
+
+
+def check_bootstrap(target, objects):
+    """The guard-init Job adopts the sealed oxguardpass it mounts read-only; it never creates a key."""
+    jobs = [o for o in objects if o["kind"] == "Job" and o["metadata"]["name"] == "guard-init"]
+    if not jobs:
+        problem(target, "no guard-init Job")
+        return
+    job = jobs[0]
+    if job["spec"].get("backoffLimit") != 0:
+        problem(target, "Job guard-init: backoffLimit must be 0 (init runs once, a refusal is final)")
+    pod = job["spec"]["template"]["spec"]
+    if pod.get("initContainers") or len(pod.get("containers", [])) != 1:
+        problem(target, "Job guard-init: exactly one container and no init containers (guard init --adopt alone)")
+    for c in pod.get("initContainers", []) + pod.get("containers", []):
+        where = f"Job guard-init container {c['name']}"
+        args = [str(a) for a in c.get("command", []) + c.get("args", [])]
+        if args[:2] != ["init", "--adopt"] or len(args) < 3 or "--file" in args:
+            problem(target, f"{where}: must run 'init --adopt <mounted oxguardpass>', runs {args[:3]}")
+            continue
+        check_container_security(target, where, pod.get("securityContext", {}), c)
+        # The file to adopt must be the read-only mount of the sealed Secret, as GUARD_MASTER_KEY_FILE is elsewhere.
+        check_master_key_mount(target, where, pod, c, {"GUARD_MASTER_KEY_FILE": args[2]}, named="--adopt ")
+    for volume in pod.get("volumes", []):
+        if volume.get("emptyDir", {}).get("medium") == "Memory":
+            problem(target, f"Job guard-init: in-memory volume {volume['name']}: the Job adopts the sealed key, "
+                            "it never creates one to hand over")
 
 
 def check_deployment(target, dep, config_maps):
@@ -228,15 +270,7 @@ def check_deployment(target, dep, config_maps):
                 problem(target, f"{where}: {r} request and limit required")
             elif quantity(req) > quantity(lim):
                 problem(target, f"{where}: {r} request {req} above its limit {lim}")
-        sc = c.get("securityContext", {})
-        if not (sc.get("runAsNonRoot") or pod_sc.get("runAsNonRoot")):
-            problem(target, f"{where}: runAsNonRoot not set")
-        if sc.get("allowPrivilegeEscalation") is not False:
-            problem(target, f"{where}: allowPrivilegeEscalation must be false")
-        if sc.get("readOnlyRootFilesystem") is not True:
-            problem(target, f"{where}: readOnlyRootFilesystem must be true")
-        if "ALL" not in sc.get("capabilities", {}).get("drop", []):
-            problem(target, f"{where}: capabilities must drop ALL")
+        check_container_security(target, where, pod_sc, c)
         check_master_key_mount(target, where, pod, c, container_env(c, config_maps))
     return labels
 
@@ -428,9 +462,7 @@ def main():
             overlays += 1
             check_overlay(target, objects, root)
         elif target == "bootstrap":
-            job = [o for o in objects if o["kind"] == "Job" and o["metadata"]["name"] == "guard-init"]
-            if not job or job[0]["spec"].get("backoffLimit") != 0:
-                problem(target, "needs the guard-init Job with backoffLimit 0 (init runs once, a refusal is final)")
+            check_bootstrap(target, objects)
     if overlays == 0:
         problem("overlays", "no overlay rendered")
     for p in problems:

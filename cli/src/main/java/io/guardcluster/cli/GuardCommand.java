@@ -5,6 +5,7 @@ import java.util.logging.Logger;
 
 import io.guardcluster.cli.init.CommandFailure;
 import io.guardcluster.cli.init.InitCommand;
+import io.guardcluster.cli.init.KeygenCommand;
 import io.guardcluster.cli.init.MigrateCommand;
 import io.guardcluster.cli.init.VerifyCommand;
 import io.guardcluster.cli.stack.DownCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "guard", mixinStandardHelpOptions = true, versionProvider = GuardCommand.Version.class,
         description = "Guard cluster: create a cluster's master key and schema, and run the local stack.",
-        subcommands = { InitCommand.class, MigrateCommand.class, VerifyCommand.class,
+        subcommands = { KeygenCommand.class, InitCommand.class, MigrateCommand.class, VerifyCommand.class,
                 UpCommand.class, DownCommand.class, StatusCommand.class,
                 CommandLine.HelpCommand.class })
 public final class GuardCommand {

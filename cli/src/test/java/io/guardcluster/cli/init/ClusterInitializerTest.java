@@ -187,6 +187,135 @@ class ClusterInitializerTest {
         assertThat(run.err).contains("no database given: pass --db-url");
     }
 
+    @Test
+    void keygenWritesOnlyAnOwnerOnlyFileAndRefusesAnExistingOne() throws Exception {
+        Path file = dir.resolve("new/oxguardpass");
+        // No database options at all: keygen must not need (or touch) one.
+        Result run = GuardCommandRunner.run("keygen", "--file", file.toString());
+        assertThat(run.exit).as(run.err).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        String fingerprint = MasterKeyFile.read(file).current().fingerprint().hex();
+        assertThat(run.out).contains("created " + file + " (mode 0600, master key 1, fingerprint " + fingerprint.substring(0, 8) + "…)");
+        assertThat(run.err).isEmpty();
+        assertNoKeyMaterial(file, run.out + run.err);
+        try (Connection c = database.connect()) {
+            assertThat(tables(c)).isEmpty();
+        }
+
+        byte[] before = Files.readAllBytes(file);
+        Result again = GuardCommandRunner.run("keygen", "--file", file.toString());
+        assertThat(again.exit).isEqualTo(CommandFailure.REFUSED);
+        assertThat(again.err).startsWith("guard keygen: oxguardpass already exists at " + file).contains("nothing was changed");
+        assertThat(again.err.lines()).hasSize(1);
+        assertThat(again.out).isEmpty();
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        assertThat(Files.list(file.getParent())).as("no temporary file left").containsExactly(file);
+    }
+
+    @Test
+    void keygenThenAdoptCreatesTheClusterAroundThatFile() throws Exception {
+        Path file = dir.resolve("oxguardpass");
+        Result keygen = GuardCommandRunner.run("keygen", "--file", file.toString());
+        assertThat(keygen.exit).isZero();
+        String fingerprint = MasterKeyFile.read(file).current().fingerprint().hex();
+        byte[] before = Files.readAllBytes(file);
+
+        // As Kubernetes mounts a Secret: a symlink to a read-only 0440 file.
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r-----"));
+        Path mounted = Files.createDirectories(dir.resolve("mount")).resolve("oxguardpass");
+        Files.createSymbolicLink(mounted, file);
+
+        Result adopt = guard("init", "--adopt", mounted.toString());
+        assertThat(adopt.exit).as(adopt.err).isZero();
+        assertThat(adopt.out).contains("adopted " + mounted + " (master key 1, fingerprint " + fingerprint.substring(0, 8) + "…)",
+                "applied ");
+        assertThat(keygen.out).contains("fingerprint " + fingerprint.substring(0, 8) + "…");
+        try (Connection c = database.connect()) {
+            assertThat(tables(c)).contains("guard_master_key", "flyway_schema_history");
+            assertThat(database.registeredFingerprints(c)).hasSize(1).containsKey(1);
+            assertThat(database.registeredFingerprints(c).get(1).hex()).isEqualTo(fingerprint);
+        }
+        assertThat(Files.readAllBytes(file)).as("adopt never writes the file").isEqualTo(before);
+        assertThat(guard("verify", "--file", mounted.toString()).exit).isZero();
+        assertNoKeyMaterial(file, keygen.out + keygen.err + adopt.out + adopt.err);
+    }
+
+    @Test
+    void adoptOnAnInitialisedDatabaseRefusesAndSaysWhetherItIsTheSameKey() throws Exception {
+        Path file = dir.resolve("oxguardpass");
+        assertThat(GuardCommandRunner.run("keygen", "--file", file.toString()).exit).isZero();
+        assertThat(guard("init", "--adopt", file.toString()).exit).isZero();
+        String databaseBefore = snapshot();
+
+        Result same = guard("init", "--adopt", file.toString());
+        assertThat(same.exit).isEqualTo(CommandFailure.REFUSED);
+        assertThat(same.err).startsWith("guard init: database ")
+                .contains("is already initialised with this oxguardpass (master key fingerprint ", "nothing to do, nothing was changed")
+                .doesNotContain("DIFFERENT");
+        assertThat(same.err.lines()).hasSize(1);
+
+        Path foreign = writeForeignFile("foreign");
+        Result different = guard("init", "--adopt", foreign.toString());
+        assertThat(different.exit).isEqualTo(CommandFailure.REFUSED);
+        assertThat(different.err).startsWith("guard init: database ")
+                .contains("is already initialised with a DIFFERENT master key (fingerprint ",
+                        foreign + " has " + MasterKeyFile.read(foreign).current().fingerprint().abbreviated(),
+                        "this file is not this cluster's oxguardpass; nothing was changed")
+                .doesNotContain("nothing to do");
+        assertThat(different.err.lines()).hasSize(1);
+
+        assertThat(snapshot()).isEqualTo(databaseBefore);
+        assertNoKeyMaterial(file, same.out + same.err + different.out + different.err);
+        assertNoKeyMaterial(foreign, same.out + same.err + different.out + different.err);
+    }
+
+    @Test
+    void adoptRefusesAMissingOrMalformedFileBeforeTouchingTheDatabase() throws Exception {
+        Path missing = dir.resolve("nowhere/oxguardpass");
+        Result none = guard("init", "--adopt", missing.toString());
+        assertThat(none.exit).isEqualTo(CommandFailure.MISCONFIGURED);
+        assertThat(none.err).startsWith("guard init: oxguardpass not found at " + missing).contains("the database was not touched");
+        assertThat(none.err.lines()).hasSize(1);
+        assertThat(missing).doesNotExist();
+
+        Path whole = writeForeignFile("whole");
+        String text = Files.readString(whole);
+        Path truncated = dir.resolve("truncated");
+        Files.writeString(truncated, text.substring(0, text.length() - 20));
+        Result cut = guard("init", "--adopt", truncated.toString());
+        assertThat(cut.exit).isEqualTo(CommandFailure.MISCONFIGURED);
+        assertThat(cut.err).startsWith("guard init: oxguardpass at " + truncated + " is malformed (key.1 ")
+                .contains("the database was not touched");
+        assertThat(cut.err.lines()).hasSize(1);
+        assertNoKeyMaterial(whole, cut.out + cut.err);
+        String partialKey = text.substring(text.indexOf("key.1=") + 6, text.length() - 20);
+        assertThat(cut.err).doesNotContain(partialKey);
+
+        Path rotated = dir.resolve("rotated");
+        Files.writeString(rotated, "format=" + MasterKeyFile.FORMAT_V1 + "\ncurrent=2\n"
+                + "key.1=" + Base64.getEncoder().encodeToString(new byte[32]) + "\n"
+                + "key.2=" + Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Result two = guard("init", "--adopt", rotated.toString());
+        assertThat(two.exit).isEqualTo(CommandFailure.MISCONFIGURED);
+        assertThat(two.err).contains("holds 2 key(s) with key 2 current; a new cluster adopts a file with master key 1 alone",
+                "the database was not touched");
+
+        try (Connection c = database.connect()) {
+            assertThat(tables(c)).as("no schema, not even half of one").isEmpty();
+        }
+    }
+
+    @Test
+    void adoptAndFileTogetherAreAUsageError() throws Exception {
+        Path file = writeForeignFile("both");
+        Result run = guard("init", "--adopt", file.toString(), "--file", dir.resolve("other").toString());
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.err).contains("give either --adopt FILE", "not both");
+        try (Connection c = database.connect()) {
+            assertThat(tables(c)).isEmpty();
+        }
+    }
+
     private Path writeForeignFile(String name) throws Exception {
         Path file = dir.resolve(name + "/oxguardpass");
         MasterKeyFile.createNew(file, MasterKeyFile.generate(new SecureRandom()), java.time.Instant.now());

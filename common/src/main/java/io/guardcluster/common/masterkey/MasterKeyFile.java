@@ -182,7 +182,7 @@ public final class MasterKeyFile {
     /** The file's text; only {@link #createNew} writes it. */
     static String render(MasterKeyRing ring, Instant createdAt) {
         StringBuilder out = new StringBuilder()
-                .append("# oxguardpass: the master secret of one Guard cluster, created by 'guard init' at ")
+                .append("# oxguardpass: the master secret of one Guard cluster, created by 'guard keygen' or 'guard init' at ")
                 .append(createdAt).append('\n')
                 .append("# Every node of the cluster needs this exact file (mode 0600). Never edit it by hand:\n")
                 .append("# it seals recovery data and cached keys, and nothing sealed with it can be opened without it.\n")
