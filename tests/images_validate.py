@@ -156,7 +156,7 @@ def check_dockerfile(root, dockerfile, build_args, module, version, problems, no
                 continue
             packaged = Path(root, source.split("/target/")[0], "target") if "/target/" in source else None
             if packaged is not None and not (packaged / "quarkus-app").exists() and not any(packaged.glob("*.jar")):
-                notices.append(f"{where}: {source}: {packaged.relative_to(root)} is not packaged, not checked")
+                notices.append(f"{packaged.relative_to(root)}")
                 continue
             found = sorted(glob.glob(os.path.join(root, source.rstrip("/"))))
             if not found:
@@ -267,8 +267,9 @@ def check(root, renders=None):
         if common and jvm_opts is not None and common[0].get("data", {}).get("JAVA_TOOL_OPTIONS") != jvm_opts:
             problems.append(f"{target}: guard-common JAVA_TOOL_OPTIONS {common[0]['data'].get('JAVA_TOOL_OPTIONS')!r}"
                             f" differs from Dockerfile.jvm's {jvm_opts!r}")
-    if not checked:
-        notices.append("no Dockerfile COPY source was checked against a packaged build (run ./mvnw package first)")
+    if notices:
+        notices = [f"not packaged, so the COPY sources from there were not checked: {', '.join(dict.fromkeys(notices))}"
+                   " (./mvnw package first)"]
     return problems, notices, checked
 
 
