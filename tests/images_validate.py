@@ -154,8 +154,15 @@ def check_dockerfile(root, dockerfile, build_args, module, version, problems, no
                     problems.append(f"{where}: .dockerignore excludes {expected}")
                 checked.append(f"{source} ~ {expected} ({origin})")
                 continue
-            packaged = Path(root, source.split("/target/")[0], "target") if "/target/" in source else None
-            if packaged is not None and not (packaged / "quarkus-app").exists() and not any(packaged.glob("*.jar")):
+            # Packaged: the fast-jar directory for a quarkus-app source (a native build leaves none), the
+            # module's jars otherwise.
+            if "/target/quarkus-app/" in source:
+                packaged = Path(root, source.split("/target/")[0], "target", "quarkus-app")
+                unpackaged = not packaged.is_dir()
+            else:
+                packaged = Path(root, source.split("/target/")[0], "target")
+                unpackaged = "/target/" in source and not any(packaged.glob("*.jar"))
+            if unpackaged:
                 notices.append(f"{packaged.relative_to(root)}")
                 continue
             found = sorted(glob.glob(os.path.join(root, source.rstrip("/"))))
