@@ -51,7 +51,7 @@ for svc in "${SERVICES[@]}"; do
       failed=1
     fi
   done
-  echo "native-sources-check: $svc: $(ls "$dir/lib" | wc -l) libraries, builder $(cat "$dir/native-builder.image" 2>/dev/null || echo '?'), for GraalVM $(cat "$dir/graalvm.version" 2>/dev/null || echo '?')"
+  echo "native-sources-check: $svc: $(find "$dir/lib" -type f | wc -l) libraries, builder $(cat "$dir/native-builder.image" 2>/dev/null || echo '?'), for GraalVM $(cat "$dir/graalvm.version" 2>/dev/null || echo '?')"
 done
 # The test fixture opts out of native (groupware-emulator/pom.xml): it must stay a JVM fast-jar.
 if [[ -e groupware-emulator/target/native-sources ]]; then
