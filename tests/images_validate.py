@@ -6,9 +6,10 @@ Usage: images_validate.py PROJECT_ROOT [RENDER_DIR]   (k8s_validate.py also call
 The image names live in deploy/build-images.sh alone: this reads its --dry-run output (JVM and native)
 and checks
 - in every render, each Deployment of a service runs that service's image and the CLI Jobs' containers
-  (guard-schema's, guard-init's 'init') the cli image: the full reference in bootstrap and the overlays,
-  the name in base (whose images are placeholders); every image under the script's registry is one it
-  builds;
+  (guard-schema's, guard-init's 'init') the cli image. In bootstrap and the overlays, an image under the
+  script's default registry must be exactly one it builds (JVM or native); an installation's own registry
+  and tag (--registry/--tag) are accepted if one registry and one tag serve the whole render (services may
+  add -native). In base (placeholders) only the names count;
 - each service's PORT build argument (its quarkus.http.port) is its Deployment's containerPort, and every
   Dockerfile's USER is the pods' runAsUser; Dockerfile.jvm's JAVA_TOOL_OPTIONS is guard-common's;
 - every Dockerfile ARG without a default gets a value from the script;
@@ -233,14 +234,26 @@ def check(root, renders=None):
         if user is None:
             problems.append(f"{dockerfile}: no USER (the pods run as a non-root uid)")
 
+    default_prefix = images[CLI].rsplit("/", 1)[0]
+    built = set(images.values()) | set(native_images.values())
     for target, objects in (renders or {}).items():
+        # base: placeholders (guard/<name>), only the name counts. bootstrap and the overlays: with the
+        # script's default registry, exactly a reference it builds (JVM or native); with an installation's
+        # own registry and tag (build-images.sh --registry/--tag), the names, and one registry and one tag
+        # for the whole render (the services' may end in -native).
         exact = target != "base"
-        prefix = images[CLI].rsplit("/", 1)[0] + "/"
+        guard_refs = []
+
+        def split(ref):
+            prefix, _, rest = ref.rpartition("/")
+            name, _, tag = rest.partition(":")
+            return prefix, name, tag
 
         def same(ref, want):
-            if exact:
-                return ref == want
-            return ref.rsplit("/", 1)[-1].split(":")[0] == want.rsplit("/", 1)[-1].split(":")[0]
+            if split(ref)[1] != split(want)[1]:
+                return False
+            guard_refs.append(ref)
+            return not exact or split(ref)[0] != default_prefix or ref in built
 
         for o, spec in pod_specs(objects):
             kind, name = o["kind"], o["metadata"]["name"]
@@ -248,7 +261,7 @@ def check(root, renders=None):
             containers = spec.get("initContainers", []) + spec.get("containers", [])
             for c in containers:
                 ref = c.get("image", "")
-                if exact and ref.startswith(prefix) and ref not in images.values():
+                if exact and split(ref)[0] == default_prefix and ref not in built:
                     problems.append(f"{target}: {kind} {name} container {c['name']}: {ref} is not an image "
                                     f"{SCRIPT} builds ({sorted(images.values())})")
                 want = None
@@ -265,10 +278,16 @@ def check(root, renders=None):
                     continue
                 if not same(ref, want):
                     problems.append(f"{target}: {kind} {name} container {c['name']} runs {ref}, "
-                                    f"build-images.sh builds {want if exact else want.rsplit('/', 1)[-1]}")
+                                    f"build-images.sh builds {want if exact else split(want)[1]}")
                 user = users.get((dockerfile, CLI if dockerfile.endswith(".cli") else name))
                 if run_as is not None and user is not None and str(run_as) != user:
                     problems.append(f"{target}: {kind} {name} runs as uid {run_as}, {dockerfile} as USER {user}")
+        if exact and guard_refs:
+            prefixes = {split(r)[0] for r in guard_refs}
+            tags = {split(r)[2].removesuffix("-native") for r in guard_refs}
+            if len(prefixes) > 1 or len(tags) > 1:
+                problems.append(f"{target}: the images come from {sorted(prefixes)} with tags {sorted(tags)}: "
+                                f"build-images.sh builds one registry and one tag ({sorted(set(guard_refs))})")
         common = [o for o in objects if o.get("kind") == "ConfigMap" and o["metadata"]["name"] == "guard-common"]
         jvm_opts = envs.get("deploy/docker/Dockerfile.jvm", {}).get("JAVA_TOOL_OPTIONS")
         if common and jvm_opts is not None and common[0].get("data", {}).get("JAVA_TOOL_OPTIONS") != jvm_opts:
