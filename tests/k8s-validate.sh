@@ -3,7 +3,10 @@
 #   1. 'kubectl kustomize' renders base, bootstrap and every overlay;
 #   2. tests/k8s_validate.py checks every rendered object (see its docstring for the list), including
 #      that the Infinispan Cache resources match the caches the services' code creates;
-#   3. if kubeconform is installed, a schema validation of the built-in kinds on top.
+#   3. if kubeconform is installed, a schema validation of the built-in kinds on top;
+#   4. tests/images_validate.py (called by k8s_validate.py): the images the manifests name are the ones
+#      deploy/build-images.sh builds, consistent with deploy/docker/ (ports, uid, JVM flags), and the
+#      Dockerfiles' COPY sources exist in the packaged build. Needs no container engine.
 # Exit 0 when everything holds, 1 with one line per problem otherwise.
 #
 # Needs kubectl (for its built-in kustomize) and python3 with PyYAML ('./guard test' installs python3-yaml).
@@ -15,6 +18,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 K8S="$ROOT/deploy/kubernetes"
 
 if ! command -v kubectl >/dev/null 2>&1; then
+  # The Dockerfiles and build-images.sh can still be checked (without the manifests' side).
+  python3 "$ROOT/tests/images_validate.py" "$ROOT" || exit 1
   if [[ "${GUARD_K8S_VALIDATE:-}" == required ]]; then
     echo "k8s-validate: FAILED: kubectl not found (GUARD_K8S_VALIDATE=required); install it: https://kubernetes.io/docs/tasks/tools/" >&2
     exit 1

@@ -27,6 +27,9 @@ are SealedSecrets only). Overlays, in addition (they are what gets applied):
 Bootstrap: the guard-init Job (backoffLimit 0) is one container running 'init --adopt FILE', FILE being the
 oxguardpass Secret mounted read-only; no in-memory volume (it never creates a key to hand over); non-root,
 read-only root, no capabilities.
+Then tests/images_validate.py on the same renders: the images the workloads run are the ones
+deploy/build-images.sh builds, with the ports, user and JVM flags of deploy/docker/, and every Dockerfile's
+COPY sources exist in the packaged build.
 """
 
 import os
@@ -36,6 +39,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import yaml
+
+import images_validate
 
 SERVICES = {"gateway": 8080, "key-service": 8081, "mail-service": 8082, "filestore-service": 8083}
 HEADLESS = ("key-service", "mail-service", "filestore-service")
@@ -454,9 +459,11 @@ def main():
         print("k8s-validate: nothing rendered", file=sys.stderr)
         return 1
     overlays = 0
+    rendered = {}
     for render in renders:
         target = render.stem.replace("_", "/", 1)
         objects = [o for o in yaml.safe_load_all(render.read_text(encoding="utf-8")) if o is not None]
+        rendered[target] = objects
         check_common(target, objects)
         if target.startswith("overlays/"):
             overlays += 1
@@ -465,12 +472,17 @@ def main():
             check_bootstrap(target, objects)
     if overlays == 0:
         problem("overlays", "no overlay rendered")
+    image_problems, image_notices, copies = images_validate.check(root, rendered)
+    problems.extend(f"images: {p}" for p in image_problems)
+    for n in image_notices:
+        print(f"k8s-validate: images: note: {n}")
     for p in problems:
         print(f"k8s-validate: {p}", file=sys.stderr)
     if problems:
         print(f"k8s-validate: FAILED ({len(problems)} problem(s))", file=sys.stderr)
         return 1
-    print(f"k8s-validate: OK ({len(renders)} renders, {overlays} overlays checked)")
+    print(f"k8s-validate: OK ({len(renders)} renders, {overlays} overlays checked; images: names, ports, user,"
+          f" JVM flags and {len(copies)} Dockerfile COPY sources checked)")
     return 0
 
 
