@@ -127,6 +127,7 @@ public class AccountService {
         }
         Optional<Duration> locked = failures.lockedFor(user.contextId(), user.userId());
         if (locked.isPresent()) {
+            meters.counter("guard.unlocks", "result", "locked").increment();
             throw locked(locked.get());
         }
         char[] chars = unlock.password().toCharArray();
@@ -139,6 +140,8 @@ public class AccountService {
             meters.counter("guard.unlocks", "result", "wrong-password").increment();
             Optional<Duration> nowLocked = failures.recordFailure(user.contextId(), user.userId());
             if (nowLocked.isPresent()) {
+                // A new lockout: worth an alert when it climbs (someone guessing passwords).
+                meters.counter("guard.lockouts").increment();
                 throw locked(nowLocked.get());
             }
             int left = failures.remainingAttempts(user.contextId(), user.userId());

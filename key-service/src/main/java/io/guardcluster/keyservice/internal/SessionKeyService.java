@@ -19,6 +19,7 @@ import io.guardcluster.keyservice.pgp.SessionKeyDecryptor;
 import io.guardcluster.keyservice.pgp.WrongPassphraseException;
 import io.guardcluster.keyservice.unlock.Unlock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -74,6 +75,17 @@ public class SessionKeyService {
     }
 
     private Decrypted decryptWith(List<UserKey> candidates, byte[] packets, KeyProtectionSecret secret) {
+        // The private-key operation's latency (Prometheus: guard_session_keys_decrypt_seconds), opening the stored
+        // key included: the part of a read that only key-service can do.
+        Timer.Sample sample = Timer.start(meters);
+        try {
+            return decryptWithKeys(candidates, packets, secret);
+        } finally {
+            sample.stop(meters.timer("guard.session_keys.decrypt"));
+        }
+    }
+
+    private Decrypted decryptWithKeys(List<UserKey> candidates, byte[] packets, KeyProtectionSecret secret) {
         try (secret) {
             char[] passphrase = secret.storagePassphrase();
             try {

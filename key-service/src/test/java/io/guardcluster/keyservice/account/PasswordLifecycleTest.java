@@ -25,6 +25,7 @@ import io.guardcluster.keyservice.pgp.OpenPgpKeys;
 import io.guardcluster.keyservice.support.KeyApi;
 import io.guardcluster.testing.GuardStackResource;
 import io.guardcluster.testing.TestCluster;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.MockMailbox;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -40,6 +41,9 @@ import io.quarkus.test.junit.QuarkusTest;
 class PasswordLifecycleTest {
 
     private static final String PASSWORD = "first-password-1";
+
+    @Inject
+    MeterRegistry meters;
 
     @Inject
     MockMailbox mailbox;
@@ -89,6 +93,8 @@ class PasswordLifecycleTest {
     void wrongPasswordsLockTheKeysClusterWide() {
         KeyApi api = KeyApi.fresh("locked");
         api.createKey(PASSWORD);
+        double lockouts = meters.counter("guard.lockouts").count();
+        double refused = meters.counter("guard.unlocks", "result", "locked").count();
         // test config: guard.unlock.max-failures=3
         api.post("/api/keys/unlock", "password", "wrong-1").statusCode(403)
                 .body("type", is("urn:guard:problem:wrong-password")).body("detail", containsString("2 more"));
@@ -97,6 +103,9 @@ class PasswordLifecycleTest {
                 .header("Retry-After", notNullValue()).body("type", is("urn:guard:problem:keys-locked"));
         // Locked means locked: the right password does not get through either, and is not even checked.
         api.post("/api/keys/unlock", "password", PASSWORD).statusCode(423);
+        // Operators see it: one new lockout, one attempt refused while locked.
+        assertThat(meters.counter("guard.lockouts").count() - lockouts).isEqualTo(1);
+        assertThat(meters.counter("guard.unlocks", "result", "locked").count() - refused).isEqualTo(1);
     }
 
     @Test
