@@ -10,7 +10,8 @@ are SealedSecrets only). Overlays, in addition (they are what gets applied):
   field (its HPA owns the count), selector = template labels, and per container: startupProbe, liveness on
   /q/health/live and readiness on /q/health/ready on a declared port; CPU and memory requests and limits
   (request <= limit); non-root, no privilege escalation, read-only root, every capability dropped; the
-  oxguardpass Secret mounted read-only so that GUARD_MASTER_KEY_FILE names the mounted file;
+  oxguardpass Secret mounted read-only so that GUARD_MASTER_KEY_FILE names the mounted file; JSON logs on,
+  an OTLP endpoint if tracing is on, and Prometheus scrape annotations naming /q/metrics on a declared port;
 - every ConfigMap/Secret a workload references exists in the render (SealedSecret templates count as
   Secrets), with the referenced keys;
 - per Deployment exactly one autoscaling/v2 HPA (min >= 2, CPU) and one PodDisruptionBudget whose
@@ -254,6 +255,12 @@ def check_deployment(target, dep, config_maps):
         problem(target, f"Deployment {name}: sets replicas, which fights its HPA")
     if not matches(spec.get("selector", {}).get("matchLabels"), labels):
         problem(target, f"Deployment {name}: selector does not match the pod template's labels")
+    annotations = tpl["metadata"].get("annotations", {})
+    declared = {p.get("containerPort") for c in pod.get("containers", []) for p in c.get("ports", [])}
+    if annotations.get("prometheus.io/scrape") != "true" or annotations.get("prometheus.io/path") != "/q/metrics" \
+            or not str(annotations.get("prometheus.io/port", "")).isdigit() \
+            or int(annotations["prometheus.io/port"]) not in declared:
+        problem(target, f"Deployment {name}: pods need prometheus.io/scrape \"true\", path /q/metrics and a declared port")
     pod_sc = pod.get("securityContext", {})
     for c in pod.get("containers", []):
         where = f"Deployment {name} container {c['name']}"
@@ -276,8 +283,18 @@ def check_deployment(target, dep, config_maps):
             elif quantity(req) > quantity(lim):
                 problem(target, f"{where}: {r} request {req} above its limit {lim}")
         check_container_security(target, where, pod_sc, c)
-        check_master_key_mount(target, where, pod, c, container_env(c, config_maps))
+        env = container_env(c, config_maps)
+        check_master_key_mount(target, where, pod, c, env)
+        check_observability(target, where, env)
     return labels
+
+
+def check_observability(target, where, env):
+    """Production logs are JSON lines; tracing is either off on purpose or exports somewhere."""
+    if env.get("QUARKUS_LOG_CONSOLE_JSON_ENABLED") != "true":
+        problem(target, f"{where}: QUARKUS_LOG_CONSOLE_JSON_ENABLED must be \"true\" (JSON logs in production)")
+    if env.get("QUARKUS_OTEL_SDK_DISABLED") == "false" and not env.get("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").startswith("http"):
+        problem(target, f"{where}: tracing is on but QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT names no collector")
 
 
 def check_overlay(target, objects, root):
