@@ -297,6 +297,42 @@ def check_observability(target, where, env):
         problem(target, f"{where}: tracing is on but QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT names no collector")
 
 
+# The Infinispan Operator's CRD fields we may use (infinispan/infinispan-operator, api/v1/infinispan_types.go
+# InfinispanSpec and api/v2alpha1/cache_types.go CacheSpec, read 2026-11-25), with the enums we touch: the
+# operator's admission webhook and the CRD schema reject anything else, which no cluster-less check would see.
+INFINISPAN_SPEC = {"replicas", "version", "image", "security", "container", "service", "logging", "expose",
+                   "autoscale", "affinity", "cloudEvents", "dependencies", "configMapName", "upgrades",
+                   "configListener", "jmx", "scheduling"}
+INFINISPAN_NESTED = {
+    "security": {"authorization", "credentialStoreSecretName", "endpointAuthentication", "endpointSecretName",
+                 "endpointEncryption"},
+    "container": {"cliExtraJvmOpts", "extraJvmOpts", "routerExtraJvmOpts", "memory", "cpu"},
+    "service": {"type", "container", "sites", "replicationFactor"},
+    "expose": {"type", "nodePort", "port", "host", "annotations"},
+}
+INFINISPAN_ENUMS = {("service", "type"): {"DataGrid", "Cache"}, ("expose", "type"): {"NodePort", "LoadBalancer", "Route"}}
+CACHE_SPEC = {"adminAuth", "clusterName", "name", "template", "templateName", "updates", "schemaRefs"}
+
+
+def check_operator_fields(target, obj):
+    kind, name, spec = obj["kind"], obj["metadata"]["name"], obj.get("spec", {})
+    allowed = INFINISPAN_SPEC if kind == "Infinispan" else CACHE_SPEC
+    for field in sorted(set(spec) - allowed):
+        problem(target, f"{kind} {name}: spec.{field} is not a field of the Infinispan Operator's {kind}")
+    if kind != "Infinispan":
+        return
+    for parent, fields in INFINISPAN_NESTED.items():
+        for field in sorted(set(spec.get(parent) or {}) - fields):
+            problem(target, f"Infinispan {name}: spec.{parent}.{field} is not a field of the operator's {parent}")
+    for (parent, field), values in INFINISPAN_ENUMS.items():
+        value = (spec.get(parent) or {}).get(field)
+        if value is not None and value not in values:
+            problem(target, f"Infinispan {name}: spec.{parent}.{field} {value!r} is not one of {sorted(values)}")
+    encryption = (spec.get("security") or {}).get("endpointEncryption") or {}
+    if encryption.get("type") not in (None, "Service", "service", "Secret", "secret", "None"):
+        problem(target, f"Infinispan {name}: security.endpointEncryption.type {encryption.get('type')!r} is not valid")
+
+
 def check_overlay(target, objects, root):
     namespaces = {o["metadata"]["name"] for o in objects if o["kind"] == "Namespace"}
     ns_values = {o["metadata"].get("namespace") for o in objects if o["kind"] not in CLUSTER_SCOPED}
@@ -414,6 +450,8 @@ def check_overlay(target, objects, root):
 
     # Infinispan: the cluster the services name, and the caches the code creates.
     clusters = {i["metadata"]["name"]: i for i in by_kind.get("Infinispan", [])}
+    for i in by_kind.get("Infinispan", []) + by_kind.get("Cache", []):
+        check_operator_fields(target, i)
     hosts = config_maps.get("guard-common", {}).get("QUARKUS_INFINISPAN_CLIENT_HOSTS", "")
     for host in filter(None, hosts.split(",")):
         if host.split(":")[0] not in clusters:
