@@ -4,6 +4,9 @@
 #   b. through HAProxy (Debian package) with cookie-hash affinity over the same two replicas,
 #   c. through the Guard gateway (public route, no session: apples to apples with b),
 #   d. through the Guard gateway, authenticated (session cache in Infinispan + internal identity),
+#   e. as d, through a second gateway with tracing on: every request sampled, its spans scrubbed and
+#      exported over OTLP/HTTP to tests/otlp_sink.py --discard (what tracing costs the busiest service),
+#   f. as e, sampling one trace in ten (QUARKUS_OTEL_TRACES_SAMPLER_ARG=0.1),
 # with the same load generator (wrk) and the same load, in one run, on 127.0.0.1 only.
 #
 # Usage (from anywhere; as root on a fresh Debian it installs haproxy, wrk, curl, mariadb-server):
@@ -48,6 +51,8 @@ HAPROXY_PORT=$((BASE + 991))
 # Extra JVM options for the benchmark's gateway, to try a setting (e.g. -Dquarkus.vertx.event-loops-pool-size=2).
 GATEWAY_OPTS="${BENCH_GATEWAY_OPTS:-}"
 HAPROXY_STATS_PORT=$((BASE + 992))
+GW_TRACED_PORT=$((BASE + 993))
+GW_SAMPLED_PORT=$((BASE + 994))
 
 # A path under the public /pks/ route that key-service answers with its own ~130-byte problem+json 404,
 # without touching the database: the proxies' cost is what is measured. (Since the HKP directory
@@ -157,7 +162,7 @@ snapshot_build
 snapshot_gateway
 HAPROXY="$(command -v haproxy || echo /usr/sbin/haproxy)"
 
-for p in "$EMU_PORT" "$GW_PORT" "$HAPROXY_PORT" "$HAPROXY_STATS_PORT"; do
+for p in "$EMU_PORT" "$GW_PORT" "$HAPROXY_PORT" "$HAPROXY_STATS_PORT" "$GW_TRACED_PORT" "$GW_SAMPLED_PORT"; do
   port_free "$p" || die "port $p is in use: choose another BENCH_BASE_PORT"
 done
 
@@ -198,18 +203,44 @@ log "starting a dedicated gateway on port $GW_PORT (directory rate limit off)"
 mapfile -t GW_ENV < <(tr '\0' '\n' <"/proc/$STACK_GW_PID/environ" | grep -E '^(QUARKUS_|GUARD_MASTER_KEY_FILE=)' \
   | grep -vE '^QUARKUS_HTTP_PORT=')
 [[ ${#GW_ENV[@]} -gt 0 ]] || die "could not read the stack's gateway environment (pid $STACK_GW_PID)"
-env -i PATH="$PATH" HOME="${HOME:-/root}" "${GW_ENV[@]}" \
-  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$GW_PORT" \
-  GUARD_GATEWAY_SERVICES_KEY_SERVICE_URLS="http://127.0.0.1:$KS0,http://127.0.0.1:$KS1" \
-  GUARD_GATEWAY_SERVICES_MAIL_SERVICE_URLS="http://127.0.0.1:$((BASE + 82)),http://127.0.0.1:$((BASE + 182))" \
-  GUARD_GATEWAY_SERVICES_FILESTORE_SERVICE_URLS="http://127.0.0.1:$((BASE + 83)),http://127.0.0.1:$((BASE + 183))" \
-  GUARD_GATEWAY_BACKEND_URL="$EMU/appsuite/api" \
-  GUARD_GATEWAY_RATE_LIMIT_DIRECTORY_PER_ADDRESS=0 \
-  "$JAVA_HOME/bin/java" -Xmx512m -XX:+ExitOnOutOfMemoryError "-Xlog:gc:file=$WORK/gateway-gc.log" $GATEWAY_OPTS \
-  -jar "$GATEWAY_APP/quarkus-run.jar" \
-  >"$WORK/gateway.log" 2>&1 &
-GW_PID=$!
-STARTED_PIDS+=("$GW_PID")
+# start_gateway PORT NAME [VAR=VALUE...]: a benchmark gateway with that environment on top; sets STARTED_GW_PID.
+start_gateway() {
+  local port=$1 name=$2
+  shift 2
+  env -i PATH="$PATH" HOME="${HOME:-/root}" "${GW_ENV[@]}" \
+    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" \
+    GUARD_GATEWAY_SERVICES_KEY_SERVICE_URLS="http://127.0.0.1:$KS0,http://127.0.0.1:$KS1" \
+    GUARD_GATEWAY_SERVICES_MAIL_SERVICE_URLS="http://127.0.0.1:$((BASE + 82)),http://127.0.0.1:$((BASE + 182))" \
+    GUARD_GATEWAY_SERVICES_FILESTORE_SERVICE_URLS="http://127.0.0.1:$((BASE + 83)),http://127.0.0.1:$((BASE + 183))" \
+    GUARD_GATEWAY_BACKEND_URL="$EMU/appsuite/api" \
+    GUARD_GATEWAY_RATE_LIMIT_DIRECTORY_PER_ADDRESS=0 \
+    "$@" \
+    "$JAVA_HOME/bin/java" -Xmx512m -XX:+ExitOnOutOfMemoryError "-Xlog:gc:file=$WORK/$name-gc.log" $GATEWAY_OPTS \
+    -jar "$GATEWAY_APP/quarkus-run.jar" \
+    >"$WORK/$name.log" 2>&1 &
+  STARTED_GW_PID=$!
+  STARTED_PIDS+=("$STARTED_GW_PID")
+}
+start_gateway "$GW_PORT" gateway
+GW_PID=$STARTED_GW_PID
+
+# The same gateway with tracing on, as in production: every request sampled (ratio 1.0), or one in ten,
+# spans scrubbed and exported in batches over OTLP/HTTP to a sink on this machine that only counts what it
+# gets (a real collector runs elsewhere; decoding here would take CPU from what is measured).
+TRACES="$WORK/traces"; mkdir -p "$TRACES"
+python3 "$ROOT/tests/otlp_sink.py" "$TRACES" --discard & STARTED_PIDS+=($!)
+for _ in $(seq 50); do [[ -f "$TRACES/port" ]] && break; sleep 0.1; done
+[[ -f "$TRACES/port" ]] || die "the OTLP sink did not start"
+log "starting a second gateway on port $GW_TRACED_PORT with tracing on (OTLP sink on port $(cat "$TRACES/port"))"
+start_gateway "$GW_TRACED_PORT" gateway-traced QUARKUS_OTEL_SDK_DISABLED=false \
+  QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://127.0.0.1:$(cat "$TRACES/port")" \
+  QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf
+GW_TRACED_PID=$STARTED_GW_PID
+log "starting a third gateway on port $GW_SAMPLED_PORT with tracing on, one trace in ten sampled"
+start_gateway "$GW_SAMPLED_PORT" gateway-sampled QUARKUS_OTEL_SDK_DISABLED=false \
+  QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://127.0.0.1:$(cat "$TRACES/port")" \
+  QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf QUARKUS_OTEL_TRACES_SAMPLER_ARG=0.1
+GW_SAMPLED_PID=$STARTED_GW_PID
 
 # HAProxy: same two replicas, cookie-hash affinity, the gateway's health checks (GET /q/health/ready
 # every 1 s, 800 ms timeout, down after 1 failure, up after 1 success: GatewayConfig.HealthCheck), and the
@@ -259,7 +290,12 @@ HAPROXY_PID="$(cat "$WORK/haproxy.pid")"
 
 wait_http "$EMU/q/health/ready" 200 60 || { tail -30 "$WORK/emulator.log" >&2; die "emulator not ready"; }
 wait_http "http://127.0.0.1:$GW_PORT/q/health/ready" 200 60 || { tail -30 "$WORK/gateway.log" >&2; die "gateway not ready"; }
-for url in "http://127.0.0.1:$KS0" "http://127.0.0.1:$HAPROXY_PORT" "http://127.0.0.1:$GW_PORT"; do
+for name_port in "gateway-traced:$GW_TRACED_PORT" "gateway-sampled:$GW_SAMPLED_PORT"; do
+  wait_http "http://127.0.0.1:${name_port#*:}/q/health/ready" 200 60 \
+    || { tail -30 "$WORK/${name_port%%:*}.log" >&2; die "${name_port%%:*} is not ready"; }
+done
+for url in "http://127.0.0.1:$KS0" "http://127.0.0.1:$HAPROXY_PORT" "http://127.0.0.1:$GW_PORT" "http://127.0.0.1:$GW_TRACED_PORT" \
+    "http://127.0.0.1:$GW_SAMPLED_PORT"; do
   # Health checks need a second or two to mark the replicas up in both proxies.
   wait_http "$url$PATH_PUBLIC" 404 30 || die "$url$PATH_PUBLIC does not answer the expected 404"
 done
@@ -275,6 +311,12 @@ AUTH_URL="http://127.0.0.1:$GW_PORT/api/keys/version?session=$SESSION"
 code="$(curl -s -o "$WORK/version.json" -w '%{http_code}' --max-time 10 -A bench -H "Cookie: $COOKIES" "$AUTH_URL")"
 [[ "$code" == 200 ]] || die "authenticated request through the gateway answered $code: $(cat "$WORK/version.json")"
 log "authenticated probe: $(cat "$WORK/version.json")"
+AUTH_URL_TRACED="http://127.0.0.1:$GW_TRACED_PORT/api/keys/version?session=$SESSION"
+AUTH_URL_SAMPLED="http://127.0.0.1:$GW_SAMPLED_PORT/api/keys/version?session=$SESSION"
+for url in "$AUTH_URL_TRACED" "$AUTH_URL_SAMPLED"; do
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -A bench -H "Cookie: $COOKIES" "$url")"
+  [[ "$code" == 200 ]] || die "authenticated request through a tracing gateway answered $code"
+done
 
 # Every process of ours, to tell the benchmark's CPU use from the machine's other tenants'.
 OUR_PIDS="$(sed -n 's/^process\.[^.]*\.pid=//p' "$STATE/stack.properties" | tr '\n' ' ') ${STARTED_PIDS[*]} $HAPROXY_PID"
@@ -305,7 +347,9 @@ log "warm-up: ${WARMUP_ALL:=${BENCH_WARMUP_ALL:-8}}s per variant"
 for url in "http://127.0.0.1:$KS0$PATH_PUBLIC" "http://127.0.0.1:$HAPROXY_PORT$PATH_PUBLIC" "http://127.0.0.1:$GW_PORT$PATH_PUBLIC"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_ALL}s" --timeout 5s "${PUB_HDR[@]}" "$url" >/dev/null 2>&1 || true
 done
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_ALL}s" --timeout 5s "${AUTH_HDR[@]}" "$AUTH_URL" >/dev/null 2>&1 || true
+for url in "$AUTH_URL" "$AUTH_URL_TRACED" "$AUTH_URL_SAMPLED"; do
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_ALL}s" --timeout 5s "${AUTH_HDR[@]}" "$url" >/dev/null 2>&1 || true
+done
 
 LOADS=("sat")
 [[ "$LIGHT_DURATION" -gt 0 ]] && LOADS+=("light")
@@ -317,11 +361,14 @@ for load in "${LOADS[@]}"; do
   measure "b.$load" "http://127.0.0.1:$HAPROXY_PORT$PATH_PUBLIC" "$t" "$c" "$d" "$w" "$HAPROXY_PID" -- "${PUB_HDR[@]}"
   measure "c.$load" "http://127.0.0.1:$GW_PORT$PATH_PUBLIC" "$t" "$c" "$d" "$w" "$GW_PID" -- "${PUB_HDR[@]}"
   measure "d.$load" "$AUTH_URL" "$t" "$c" "$d" "$w" "$GW_PID" -- "${AUTH_HDR[@]}"
-  if [[ "${NON2XX[d.$load]}" != 0 || "${SOCKERR[d.$load]}" != 0 ]]; then
-    cat "$WORK/d.$load.wrk" >&2
-    tail -30 "$WORK/gateway.log" >&2
-    die "the authenticated run ($load) had ${NON2XX[d.$load]} non-2xx/3xx responses and ${SOCKERR[d.$load]} socket errors"
-  fi
+  measure "e.$load" "$AUTH_URL_TRACED" "$t" "$c" "$d" "$w" "$GW_TRACED_PID" -- "${AUTH_HDR[@]}"
+  measure "f.$load" "$AUTH_URL_SAMPLED" "$t" "$c" "$d" "$w" "$GW_SAMPLED_PID" -- "${AUTH_HDR[@]}"
+  for v in d e f; do
+    if [[ "${NON2XX[$v.$load]}" != 0 || "${SOCKERR[$v.$load]}" != 0 ]]; then
+      cat "$WORK/$v.$load.wrk" >&2
+      die "the authenticated run $v ($load) had ${NON2XX[$v.$load]} non-2xx/3xx responses and ${SOCKERR[$v.$load]} socket errors"
+    fi
+  done
   for v in a b c; do
     [[ "${SOCKERR[$v.$load]}" == 0 ]] || log "WARNING: variant $v ($load) had ${SOCKERR[$v.$load]} socket errors"
     [[ "${NON2XX[$v.$load]}" == "${TOTAL[$v.$load]}" ]] \
@@ -350,7 +397,7 @@ table() { # load
   local l=$1 v
   echo "| variant | req/s | p50 | p99 | gateway ÷ HAProxy req/s | added p99 vs direct | added p99 vs HAProxy | CPU/request: proxy | CPU/request: all | non-2xx/3xx | other processes' CPU |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for v in a b c d; do
+  for v in a b c d e f; do
     local label gw_ratio="" add_direct="" add_haproxy="" cpu="-"
     case $v in
       a) label="a. direct to key-service-0" ;;
@@ -359,6 +406,10 @@ table() { # load
          add_direct="$(added "${P99[c.$l]}" "${P99[a.$l]}")"; add_haproxy="$(added "${P99[c.$l]}" "${P99[b.$l]}")"; cpu="${CPU[c.$l]} µs" ;;
       d) label="d. gateway, authenticated (/api/keys/version)"; gw_ratio="($(ratio "${RPS[d.$l]}" "${RPS[b.$l]}"))"
          cpu="${CPU[d.$l]} µs" ;;
+      e) label="e. as d, tracing on (all sampled, OTLP export)"; gw_ratio="($(ratio "${RPS[e.$l]}" "${RPS[b.$l]}"))"
+         cpu="${CPU[e.$l]} µs" ;;
+      f) label="f. as e, one trace in ten sampled"; gw_ratio="($(ratio "${RPS[f.$l]}" "${RPS[b.$l]}"))"
+         cpu="${CPU[f.$l]} µs" ;;
     esac
     printf '| %s | %s | %.2f ms | %.2f ms | %s | %s | %s | %s | %s µs | %s of %s | %s%% |\n' "$label" "${RPS[$v.$l]}" "${P50[$v.$l]}" \
       "${P99[$v.$l]}" "${gw_ratio:--}" "${add_direct:--}" "${add_haproxy:--}" "$cpu" "${ALLCPU[$v.$l]}" "${NON2XX[$v.$l]}" "${TOTAL[$v.$l]}" "${FOREIGN[$v.$l]}"
@@ -373,6 +424,8 @@ verdict() {
   echo "- added p99 vs direct under the '$1' load: $add ms (target ≤ 1 ms): $(awk -v a="$add" 'BEGIN { print (a <= 1 ? "**met**" : "**missed**") }')"
 }
 
+sleep 1 # the tracing gateway's last batch
+EXPORTS="$(cat "$TRACES/totals" 2>/dev/null || echo '0 0')"
 CPU_MODEL="$(machine_cpu)"
 JDK_VERSION="$(jdk_version)"
 HAPROXY_VERSION="$("$HAPROXY" -v 2>&1 | sed -n 1p)"
@@ -400,7 +453,7 @@ mkdir -p "$(dirname "$RESULTS")"
   echo
   echo "| variant | wrk | proxy | key-service ×2 | Infinispan | rest of the stack |"
   echo "|---|---:|---:|---:|---:|---:|"
-  for v in a b c d; do echo "| $v | ${BREAKDOWN[$v.sat]} |"; done
+  for v in a b c d e f; do echo "| $v | ${BREAKDOWN[$v.sat]} |"; done
   echo
   if [[ " ${LOADS[*]} " == *" light "* ]]; then
     echo "## Light load: wrk -t1 -c1 -d${LIGHT_DURATION}s --latency (one request at a time: latency without queueing)"
@@ -408,6 +461,16 @@ mkdir -p "$(dirname "$RESULTS")"
     table light
     echo
   fi
+  echo "## What tracing costs (e, f against d: the same request through gateways of one build, tracing or not)"
+  echo
+  for l in "${LOADS[@]}"; do
+    for v in e f; do
+      echo "- $l, $v: req/s $v÷d = $(ratio "${RPS[$v.$l]}" "${RPS[d.$l]}"), p50 $(added "${P50[$v.$l]}" "${P50[d.$l]}"), p99 $(added "${P99[$v.$l]}" "${P99[d.$l]}"), gateway CPU/request ${CPU[d.$l]} → ${CPU[$v.$l]} µs"
+    done
+  done
+  echo "- the sink received $EXPORTS (exports, bytes) during the whole benchmark, warm-ups included; it only counts"
+  echo "  (key-service ran without tracing: e and f measure the gateway's share, the busiest hop)"
+  echo
   echo "## Targets (issue: ≥ 0.7× HAProxy's throughput, ≤ 1 ms added p99)"
   echo
   verdict sat
@@ -416,7 +479,7 @@ mkdir -p "$(dirname "$RESULTS")"
   echo "\"CPU/request: proxy\" = user+system CPU time of the proxy process (HAProxy, or the gateway JVM) during the"
   echo "measured run divided by the requests wrk completed; \"all\" = the same for every process of the benchmark"
   echo "(wrk, proxy, key-service, Infinispan, MariaDB, emulator, idle services). Non-2xx/3xx: the 404 is expected"
-  echo "for a–c; d must be 0. d's ratio to HAProxy is in parentheses: a different, heavier request."
+  echo "for a–c; d, e and f must be 0. The ratio of d, e and f to HAProxy is in parentheses: a different, heavier request."
   echo "\"other processes' CPU\" = CPU time the machine spent on processes that are not the benchmark's (neither wrk nor"
   echo "anything it started) during the run, in % of one core (of $(nproc) × 100 %): above ~10 % the run was disturbed and"
   echo "its numbers are not comparable. Before the runs: ${FOREIGN_BEFORE}%."

@@ -4,6 +4,9 @@
     otlp_sink.py DIR     listens on 127.0.0.1 at a free port, writes the port to DIR/port, and for every export
                          keeps the raw body (DIR/export-N.pb) and one line per span in DIR/spans.tsv:
                          service.name <TAB> trace id (hex) <TAB> span name
+    otlp_sink.py DIR --discard
+                         keeps nothing but DIR/totals ("<exports> <bytes>"): a collector's cheapest receiving
+                         end, for benchmarks, where decoding here would take CPU from the services measured
 
 The raw bodies let the smoke test look for secrets in everything a service exported (a protobuf string is its
 UTF-8 bytes); spans.tsv lets it check that one trace crossed the gateway, the services and the backend calls.
@@ -88,19 +91,30 @@ def spans(export):
 
 def main():
     out = sys.argv[1]
+    discard = "--discard" in sys.argv[2:]
     lock = threading.Lock()
     counter = [0]
+    received = [0]
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with lock:
                 counter[0] += 1
+                received[0] += len(body)
+                if discard:
+                    with open(os.path.join(out, "totals"), "w") as f:
+                        f.write("%d %d\n" % (counter[0], received[0]))
+                    self.answer()
+                    return
                 with open(os.path.join(out, "export-%d.pb" % counter[0]), "wb") as f:
                     f.write(body)
                 with open(os.path.join(out, "spans.tsv"), "a") as f:
                     for service, trace_id, name in spans(body):
                         f.write("%s\t%s\t%s\n" % (service, trace_id, name.replace("\t", " ")))
+            self.answer()
+
+        def answer(self):
             self.send_response(200)
             self.send_header("Content-Type", "application/x-protobuf")
             self.send_header("Content-Length", "0")
