@@ -438,6 +438,9 @@ public class FileService {
      * response short of its end (short of its Content-Length, or without the last chunk), never complete.
      */
     private void copyDecrypted(DecryptingInputStream plaintext, OutputStream out) throws IOException {
+        // Decryption latency (Prometheus: guard_files_download_seconds): storage read, decryption and the client's
+        // reading pace together, as a download takes them; complete downloads only.
+        Timer.Sample sample = Timer.start(meters);
         try (plaintext) {
             byte[] pending = new byte[64 * 1024];
             byte[] next = new byte[64 * 1024];
@@ -458,6 +461,7 @@ public class FileService {
             out.write(pending, 0, pendingLength);
             total += pendingLength;
             meters.counter("guard.files.bytes", "direction", "out", "backend", store.backend()).increment(total);
+            sample.stop(meters.timer("guard.files.download", "backend", store.backend()));
         } catch (io.guardcluster.common.pgp.message.MessageIntegrityException e) {
             integrityFailures.increment();
             LOG.warn("a stored file failed its integrity check while being downloaded; the transfer was aborted");

@@ -356,7 +356,11 @@ abstract class FileApiContract {
             assertThat(problem.getValue()).as(problem.getKey()).contains("\"type\":\"urn:guard:problem:");
             scanner.assertClean("the answer to: " + problem.getKey(), problem.getValue());
         }
-        scanner.assertClean("/q/metrics", given().get("/q/metrics").then().statusCode(200).extract().asString());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        scanner.assertClean("/q/metrics", metrics);
+        // ...while what happened is measured: encryption on the way in, decryption on the way out, and the bytes.
+        assertThat(metrics).contains("guard_files_upload_seconds_count", "guard_files_download_seconds_count",
+                "guard_files_bytes_total{backend=");
         scanner.assertClean("/q/health", given().get("/q/health").asString());
         java.nio.file.Path log = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("quarkus.log.file.path", String.class));
