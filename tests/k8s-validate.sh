@@ -75,4 +75,7 @@ fi
 
 # The structural checks run even when the schema check failed, so one run reports every problem.
 python3 "$ROOT/tests/k8s_validate.py" "$ROOT" "$out" || failed=1
-exit "$failed"
+if [[ "$failed" -ne 0 ]]; then
+  echo "k8s-validate: FAILED (the problems above)" >&2
+  exit 1
+fi

@@ -194,6 +194,11 @@ public final class SchemaCheck {
             problems.add(target + ": a document that is not an object");
             return;
         }
+        if (apiVersion.isEmpty() || kind.isEmpty()) {
+            // k8s_validate.py reports it too; without both the model type cannot be chosen.
+            problems.add(label + ": no " + (apiVersion.isEmpty() ? "apiVersion" : "kind") + ", not schema-checked");
+            return;
+        }
         if (CUSTOM_RESOURCES.contains(type)) {
             customResources++;
             return;
