@@ -31,6 +31,8 @@ read-only root, no capabilities.
 Then tests/images_validate.py on the same renders: the images the workloads run are the ones
 deploy/build-images.sh builds, with the ports, user and JVM flags of deploy/docker/, and every Dockerfile's
 COPY sources exist in the packaged build.
+These checks take the value types for granted (tests/k8s-schema, run before them, reports wrong ones): a
+missing field or a value of the wrong type stops a render's checks with one problem line, not a traceback.
 """
 
 import os
@@ -519,12 +521,18 @@ def main():
         target = render.stem.replace("_", "/", 1)
         objects = [o for o in yaml.safe_load_all(render.read_text(encoding="utf-8")) if o is not None]
         rendered[target] = objects
-        check_common(target, objects)
         if target.startswith("overlays/"):
             overlays += 1
-            check_overlay(target, objects, root)
-        elif target == "bootstrap":
-            check_bootstrap(target, objects)
+        try:
+            check_common(target, objects)
+            if target.startswith("overlays/"):
+                check_overlay(target, objects, root)
+            elif target == "bootstrap":
+                check_bootstrap(target, objects)
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as e:
+            # These checks take the types for granted (the schema check, run before, reports wrong ones).
+            problem(target, f"structural checks stopped: a field is missing or of the wrong type"
+                            f" ({type(e).__name__}: {e})")
     if overlays == 0:
         problem("overlays", "no overlay rendered")
     image_problems, image_notices, copies = images_validate.check(root, rendered)
