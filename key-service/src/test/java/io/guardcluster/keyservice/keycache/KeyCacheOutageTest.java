@@ -73,14 +73,18 @@ class KeyCacheOutageTest extends KeyCacheTestSupport {
         assertThat(replicaMillis).as("claim-only replica's claim durations (ms) while down")
                 .allSatisfy(ms -> assertThat(ms).isLessThan(TIMEOUT_MILLIS + 250));
         assertThat(max(replicaMillis, 1)).as("claims after the first failure do not wait").isLessThan(50);
-        assertThat(logLines(DOWN) - downBefore).as("outage warnings logged").isEqualTo(1);
+        // One warning per outage, not one per failed claim (149 claims above). A restarted server that answers
+        // before it finished starting its caches (Hot Rod's "timeService is null", seen in CI) is a second,
+        // brief outage and may be warned about once more, so the restart may add one of each line.
+        assertThat(logLines(DOWN) - downBefore).as("outage warnings logged").isBetween(1L, 2L);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> keyCache.size(OUTAGE) == SIZE);
         assertThat(generator.count(OUTAGE) - generatedBefore[0]).as("keys generated to refill the restarted server's empty pool")
                 .isEqualTo(SIZE);
         assertThat(keyCache.claim(OUTAGE)).isPresent();
-        assertThat(logLines(BACK) - backBefore).as("recovery logged").isEqualTo(1);
-        assertThat(logLines(DOWN) - downBefore).as("outage warnings logged, in all").isEqualTo(1);
+        long outages = logLines(DOWN) - downBefore;
+        assertThat(outages).as("outage warnings logged, in all").isBetween(1L, 2L);
+        assertThat(logLines(BACK) - backBefore).as("one recovery logged per outage").isEqualTo(outages);
     }
 
     /** A new Infinispan cluster does not know the cache: after a grace period the pool creates it again. */
