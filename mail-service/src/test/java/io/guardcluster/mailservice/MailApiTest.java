@@ -223,6 +223,7 @@ class MailApiTest {
         assertThat(mail.getString("headers.subject")).isEqualTo(subject);
         assertThat(mail.getString("text")).isEqualTo(text.replace("\n", "\r\n"));
         assertThat(mail.getString("html")).contains("<b>Bericht</b>");
+        assertThat(mail.getBoolean("security.htmlCleaned")).as("nothing to clean in that HTML").isFalse();
         assertThat(mail.getString("security.signatures[0].status")).isEqualTo("valid");
         assertThat(mail.getString("security.signatures[0].fingerprint")).isEqualTo(alice().fingerprint());
         assertThat(mail.getList("attachments")).hasSize(1);
@@ -438,6 +439,21 @@ class MailApiTest {
                 .body("type", is("urn:guard:problem:recipient-key-unusable"))
                 .body("detail", containsString(carol.email())).body("detail", containsString("revoked"));
         assertThat(count(bob())).as("not sent to anybody").isEqualTo(before);
+    }
+
+    /** Decrypted HTML reaches the reader cleaned: nothing runs, nothing loads from the network (EFAIL). */
+    @Test
+    void decryptedHtmlIsCleanedBeforeTheReaderGetsIt() throws Exception {
+        alice().mail().header("X-Guard-Unlock-Token", alice().unlockToken()).contentType(ContentType.JSON)
+                .body(Map.of("to", List.of(bob().email()), "subject", "Bilder", "text", "siehe HTML",
+                        "html", "<p onmouseover=\"steal()\">Hallo</p><script>steal()</script>"
+                                + "<img src=\"https://tracker.example/pixel.gif\"><a href=\"https://example.com/\">Link</a>"))
+                .post("/api/mail/send").then().statusCode(200);
+        JsonPath mail = read(bob(), newest(bob()));
+        assertThat(mail.getString("html")).contains("<p>Hallo</p>", "https://example.com/", "noreferrer")
+                .doesNotContain("steal", "tracker.example", "script");
+        assertThat(mail.getBoolean("security.htmlCleaned")).isTrue();
+        assertThat(mail.getBoolean("security.encrypted")).isTrue();
     }
 
     // --- the user's own session ----------------------------------------------------------------------------

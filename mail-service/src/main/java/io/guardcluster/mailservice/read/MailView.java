@@ -13,7 +13,8 @@ import io.guardcluster.mailservice.pgp.SignatureReport;
  * @param headers     the envelope (from the encrypted part's protected headers where it has them)
  * @param security    what was encrypted and signed, and the verdict on each signature
  * @param text        the plain-text body (decrypted), or null
- * @param html        the HTML body (decrypted; NOT sanitised: a client must sanitise before showing it), or null
+ * @param html        the HTML body (decrypted, then cleaned by {@link SafeHtml}: no script, style, form or remote
+ *                    content; links open without a referrer), or null
  * @param attachments the attachments, downloadable one by one by their {@code part}
  * @param autocrypt   what the sender's Autocrypt header offered, or null
  */
@@ -40,8 +41,11 @@ public record MailView(String folder, String id, Headers headers, Security secur
      * @param partial    true when only some of the content is encrypted or signed (e.g. a signed part with an
      *                   unsigned footer, inline blocks in a longer text): a client must not show the whole mail as
      *                   protected
+     * @param htmlCleaned true when cleaning the HTML body removed something (scripts, remote images, styles,
+     *                   forms...): a client may say that parts of the mail are not shown
      */
-    public record Security(boolean encrypted, String format, List<SignatureReport> signatures, boolean partial) {
+    public record Security(boolean encrypted, String format, List<SignatureReport> signatures, boolean partial,
+            boolean htmlCleaned) {
     }
 
     /**

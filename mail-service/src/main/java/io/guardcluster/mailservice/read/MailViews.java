@@ -33,9 +33,10 @@ final class MailViews {
             attachments.add(new MailView.Attachment(entry.getValue(), attachmentName(opened, part, entry.getValue()),
                     encrypted ? "application/octet-stream" : part.mimeType(), part.body().length, encrypted));
         }
+        SafeHtml.Result html = SafeHtml.of(text(opened, htmlPart));
         return new MailView(folder, id, headers(opened), new MailView.Security(opened.encrypted(), opened.format(),
-                opened.signatures(), opened.partial()), text(opened, textPart), text(opened, htmlPart), attachments,
-                autocrypt);
+                opened.signatures(), opened.partial(), html != null && html.changed()), text(opened, textPart),
+                html == null ? null : html.html(), attachments, autocrypt);
     }
 
     /** The part at {@code path} of the shown content. */
