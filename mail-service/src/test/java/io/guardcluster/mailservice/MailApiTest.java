@@ -441,6 +441,31 @@ class MailApiTest {
         assertThat(count(bob())).as("not sent to anybody").isEqualTo(before);
     }
 
+    /** A new key replaces the old one for encryption; what the old one signed stays valid (replaced is not revoked). */
+    @Test
+    void aSignatureByTheSendersPreviousKeyStaysValid() throws Exception {
+        // Needs carol's first key still good: JUnit's (deterministic) method order runs this before the test that
+        // revokes it, and this one leaves her as it found her.
+        Person carol = MailWorld.person(emulator, "carol");
+        carol.mail().header("X-Guard-Unlock-Token", carol.unlockToken()).contentType(ContentType.JSON)
+                .body(Map.of("to", List.of(bob().email()), "subject", "vor dem Schlüsselwechsel", "text", "signiert"))
+                .post("/api/mail/send").then().statusCode(200);
+        String id = newest(bob());
+        String replacement = MailWorld.keyService(carol.identity(), "POST", "/api/keys",
+                Map.of("password", MailWorld.PASSWORD)).path("fingerprint").asText();
+        try {
+            assertThat(replacement).isNotEqualTo(carol.fingerprint());
+            JsonPath mail = read(bob(), id);
+            assertThat(mail.getString("security.signatures[0].status")).isEqualTo("valid");
+            assertThat(mail.getString("security.signatures[0].fingerprint")).isEqualTo(carol.fingerprint());
+        } finally {
+            // carol as she was, with her one key: other tests revoke it and expect her to have no other.
+            MailWorld.keyService(carol.identity(), "PUT", "/api/keys/" + carol.fingerprint() + "/current", null);
+            MailWorld.keyService(carol.identity(), "DELETE", "/api/keys/" + replacement,
+                    Map.of("password", MailWorld.PASSWORD));
+        }
+    }
+
     /** Decrypted HTML reaches the reader cleaned: nothing runs, nothing loads from the network (EFAIL). */
     @Test
     void decryptedHtmlIsCleanedBeforeTheReaderGetsIt() throws Exception {

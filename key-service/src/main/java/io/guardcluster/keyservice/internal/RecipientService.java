@@ -12,6 +12,7 @@ import io.guardcluster.common.identity.InternalIdentity;
 import io.guardcluster.common.problem.GuardProblemException;
 import io.guardcluster.keyservice.internal.external.ExternalKeys;
 import io.guardcluster.keyservice.key.KeyringKey;
+import io.guardcluster.keyservice.key.UserKey;
 import io.guardcluster.keyservice.key.repository.KeyRepository;
 import io.guardcluster.keyservice.pgp.OpenPgpKeys;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +23,9 @@ import io.smallrye.mutiny.Uni;
  * {@link ExternalKeys}), each only when the one before has no usable key. Revoked and expired keys are never
  * offered for encryption; the ones found on the way are listed apart ({@link Recipient#unusable()}), so a caller can
  * refuse such a recipient with a clear reason instead of taking it for one without any key, and can still check old
- * signatures with them. Keys from external sources are not stored.
+ * signatures with them. A Guard user's older keys (before their current one) are listed there too, as
+ * "superseded": never to encrypt to, but a mail signed a year ago with the key of then still verifies.
+ * Keys from external sources are not stored.
  */
 @ApplicationScoped
 public class RecipientService {
@@ -42,11 +45,17 @@ public class RecipientService {
     public record RecipientKey(String fingerprint, Source source, String armored) {
     }
 
-    /** A key found for the address that must not be encrypted to; {@code reason}: "revoked" or "expired". */
+    /**
+     * A key found for the address that must not be encrypted to; {@code reason}: "revoked", "expired" or (a Guard
+     * user's key older than their current or newest one) "superseded".
+     */
     public record UnusableKey(String fingerprint, Source source, String reason, String armored) {
     }
 
-    /** {@code keys}: to encrypt to; {@code unusable}: revoked or expired keys found before them (or instead). */
+    /**
+     * {@code keys}: to encrypt to; {@code unusable}: keys found on the way that must not be encrypted to (the
+     * most relevant first: a Guard user's current or newest key when it is revoked or expired).
+     */
     public record Recipient(String email, List<RecipientKey> keys, List<UnusableKey> unusable) {
     }
 
@@ -60,16 +69,21 @@ public class RecipientService {
 
     public Uni<Recipient> find(InternalIdentity identity, String address) {
         String email = normalize(address);
-        return keys.currentOrNewestByEmail(email).chain(own -> {
+        return keys.allByEmail(email).chain(own -> {
             List<UnusableKey> unusable = new ArrayList<>();
-            if (own.isPresent()) {
-                String armored = OpenPgpKeys.armor(OpenPgpKeys.readPublic(own.get().publicKey()));
-                Optional<String> reason = unusableReason(own.get().revoked(), own.get().expires());
-                if (reason.isEmpty()) {
-                    return Uni.createFrom().item(new Recipient(email,
-                            List.of(new RecipientKey(own.get().fingerprint(), Source.GUARD, armored)), List.of()));
+            Optional<RecipientKey> current = Optional.empty();
+            for (UserKey key : own) {
+                String armored = OpenPgpKeys.armor(OpenPgpKeys.readPublic(key.publicKey()));
+                Optional<String> reason = unusableReason(key.revoked(), key.expires());
+                if (key == own.get(0) && reason.isEmpty()) {
+                    current = Optional.of(new RecipientKey(key.fingerprint(), Source.GUARD, armored));
+                } else {
+                    unusable.add(new UnusableKey(key.fingerprint(), Source.GUARD,
+                            reason.orElse("superseded"), armored));
                 }
-                unusable.add(new UnusableKey(own.get().fingerprint(), Source.GUARD, reason.get(), armored));
+            }
+            if (current.isPresent()) {
+                return Uni.createFrom().item(new Recipient(email, List.of(current.get()), List.copyOf(unusable)));
             }
             return keys.keyringByEmail(identity.contextId(), identity.userId(), email)
                     .map(found -> {

@@ -56,8 +56,19 @@ class KeyApiTest {
         assertThat(second).isNotEqualTo(first);
         api.request().get("/api/keys").then().body("findAll { it.current }.fingerprint", is(List.of(second)));
 
+        // A sender gets the current key to encrypt to; the older one comes along, never to encrypt to, so that a
+        // reader can still verify what was signed with it.
+        KeyApi.fresh("second.sender").request().queryParam("email", api.user().email())
+                .get("/api/keys/internal/recipients").then().statusCode(200)
+                .body("keys.fingerprint", contains(second))
+                .body("unusable.fingerprint", contains(first)).body("unusable[0].reason", is("superseded"))
+                .body("unusable[0].armored", containsString("BEGIN PGP PUBLIC KEY BLOCK"));
+
         api.request().put("/api/keys/" + first + "/current").then().statusCode(200).body("current", is(true));
         api.request().get("/api/keys").then().body("findAll { it.current }.fingerprint", is(List.of(first)));
+        KeyApi.fresh("second.sender").request().queryParam("email", api.user().email())
+                .get("/api/keys/internal/recipients").then().statusCode(200)
+                .body("keys.fingerprint", contains(first)).body("unusable.fingerprint", contains(second));
     }
 
     @Test

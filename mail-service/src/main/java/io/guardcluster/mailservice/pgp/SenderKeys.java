@@ -15,7 +15,8 @@ import io.guardcluster.common.pgp.message.SignerKeys;
 
 /**
  * The public keys key-service knows for a message's sender, to check the sender's signatures with: the usable ones
- * and the revoked or expired ones (a signature by a revoked key must be reported as such, not as an unknown signer).
+ * and the revoked, expired or superseded ones (a signature by a revoked key must be reported as such, not as an
+ * unknown signer; one by a Guard user's older key is still good).
  * Immutable.
  */
 public final class SenderKeys implements SignerKeys {
@@ -27,7 +28,7 @@ public final class SenderKeys implements SignerKeys {
     private final List<PGPPublicKeyRing> rings;
     /** The lookup by key id over {@link #rings}: common's, as every signature check uses it. */
     private final SignerKeys byKeyId;
-    /** Primary fingerprint (upper-case hex) → "revoked" / "expired" for keys key-service called unusable. */
+    /** Primary fingerprint (upper-case hex) → "revoked" / "expired" / "superseded" for keys key-service called unusable. */
     private final Map<String, String> unusable;
 
     private SenderKeys(String email, List<PGPPublicKeyRing> rings, Map<String, String> unusable) {

@@ -11,7 +11,8 @@ import io.guardcluster.common.pgp.message.SignatureCheck;
 /**
  * What a reader is told about one signature of a mail.
  *
- * @param status      {@code valid}: made by the sender's key over exactly this content; {@code invalid}: the
+ * @param status      {@code valid}: made by the sender's key over exactly this content (also by a Guard user's
+ *                    older key: replaced is not revoked); {@code invalid}: the
  *                    sender's key does not confirm it (the content was changed, or it is forged);
  *                    {@code unknown-signer}: no key of the sender's address has the signature's key id, so nothing
  *                    can be said; {@code revoked-key}: made by a key its owner revoked; {@code expired-key}: made by

@@ -74,15 +74,15 @@ public class KeyRepository {
     }
 
     /**
-     * The current key of whoever has {@code email} as primary address (the own-users directory); without a current
-     * key (the user revoked it) their newest key, so that a sender learns the key was revoked rather than that there
-     * is none.
+     * Every key of whoever has {@code email} as primary address (the own-users directory): the current key first,
+     * else (the user revoked it) the newest, then the others, newest first. The first is the one to encrypt to if
+     * it is usable; the others let a reader check signatures made before the user's last new key.
      */
-    public Uni<Optional<UserKey>> currentOrNewestByEmail(String email) {
+    public Uni<List<UserKey>> allByEmail(String email) {
         return pool.preparedQuery("SELECT " + prefixed("k") + " FROM guard_key k JOIN guard_user u "
                 + "ON u.context_id = k.context_id AND u.user_id = k.user_id WHERE u.email = ? "
-                + "ORDER BY k.is_current DESC, k.id DESC LIMIT 1")
-                .execute(Tuple.of(email)).map(rows -> all(rows, KeyRepository::toKey).stream().findFirst());
+                + "ORDER BY k.is_current DESC, k.id DESC")
+                .execute(Tuple.of(email)).map(rows -> all(rows, KeyRepository::toKey));
     }
 
     /**
