@@ -37,6 +37,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * <tr><td>both</td><td>key A</td><td>key B</td></tr>
  * <tr><td>same</td><td>key A</td><td>key A</td></tr>
  * <tr><td>hang</td><td>never answers</td><td>never answers</td></tr>
+ * <tr><td>wkd-hang</td><td>never answers</td><td>no key (404)</td></tr>
  * <tr><td>garbage</td><td>200 with text that is no key</td><td>the same</td></tr>
  * <tr><td>other</td><td>a key whose user ID names another address</td><td>the same</td></tr>
  * <tr><td>expired</td><td>an expired key with the address</td><td>the same</td></tr>
@@ -47,6 +48,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class ExternalKeyServers implements QuarkusTestResourceLifecycleManager {
 
     static final String DOMAIN = "ext.test";
+    /** WKD requests received, by local part (both methods): what a remembered miss saves. */
+    static final Map<String, Integer> WKD_REQUESTS = new java.util.concurrent.ConcurrentHashMap<>();
     /** The keys served, by "local part" or "local part/B". */
     private final Map<String, PGPPublicKeyRing> keys = new HashMap<>();
 
@@ -82,6 +85,8 @@ public class ExternalKeyServers implements QuarkusTestResourceLifecycleManager {
         config.put("guard.recipients.wkd.enabled", "true");
         config.put("guard.recipients.wkd.base-url-override", base);
         config.put("guard.recipients.timeout", "1s");
+        // Small enough for a test to open one WKD domain's breaker with four lookups.
+        config.put("guard.recipients.circuit-breaker.request-volume", "4");
         return config;
     }
 
@@ -120,7 +125,9 @@ public class ExternalKeyServers implements QuarkusTestResourceLifecycleManager {
     private void wkd(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String local = query(exchange.getRequestURI()).getOrDefault("l", "");
-        boolean advanced = path.startsWith("/.well-known/openpgpkey/" + DOMAIN + "/hu/");
+        WKD_REQUESTS.merge(local, 1, Integer::sum);
+        // Any domain: a test may use a second one (its own WKD circuit breaker).
+        boolean advanced = path.matches("/\\.well-known/openpgpkey/[^/]+/hu/[^/]+");
         boolean direct = path.startsWith("/.well-known/openpgpkey/hu/");
         String hash = path.substring(path.lastIndexOf('/') + 1);
         if (!(advanced || direct) || !hash.equals(WkdHash.of(local))) {
@@ -137,7 +144,7 @@ public class ExternalKeyServers implements QuarkusTestResourceLifecycleManager {
                     send(exchange, 404, "text/plain", new byte[0]);
                 }
             }
-            case "hang" -> hang(exchange);
+            case "hang", "wkd-hang" -> hang(exchange);
             case "garbage" -> send(exchange, 200, "application/octet-stream", "\u0099garbage".getBytes(StandardCharsets.ISO_8859_1));
             default -> send(exchange, 404, "text/plain", new byte[0]);
         }

@@ -71,6 +71,38 @@ class ExternalRecipientsTest {
         assertThat(took).as("timeout is 1 s, the sources are asked in parallel").isLessThan(Duration.ofMillis(2500));
     }
 
+    /** WKD is a different server per domain: one that hangs opens its own breaker, not everybody's. */
+    @Test
+    void oneHangingWkdDomainDoesNotStopWkdForOthers() {
+        for (int i = 0; i < 4; i++) {
+            assertThat(lookupAt("wkd-hang@slow.test").getList("keys")).isEmpty();
+        }
+        long start = System.nanoTime();
+        assertThat(lookupAt("wkd-hang@slow.test").getList("keys")).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("slow.test's breaker is open: no waiting")
+                .isLessThan(Duration.ofMillis(500));
+        JsonPath other = lookup("wkd-advanced");
+        assertThat(other.getList("keys.source")).as("ext.test's WKD still asked").containsExactly("WKD");
+    }
+
+    /** Nobody has a key: remembered, so the next mail to that address does not wait for WKD and key servers. */
+    @Test
+    void anAnsweredMissIsRememberedAFailedOneIsNot() {
+        assertThat(lookup("nobody-here").getList("keys")).isEmpty();
+        int asked = ExternalKeyServers.WKD_REQUESTS.getOrDefault("nobody-here", 0);
+        assertThat(asked).as("advanced and direct method").isEqualTo(2);
+        assertThat(lookup("nobody-here").getList("keys")).isEmpty();
+        assertThat(ExternalKeyServers.WKD_REQUESTS.get("nobody-here")).as("remembered: not asked again").isEqualTo(asked);
+
+        // A domain of its own, so that no breaker (ext.test's has seen timeouts of other tests) answers instead.
+        assertThat(lookupAt("wkd-hang@miss.test").getList("keys")).isEmpty();
+        int afterFirst = ExternalKeyServers.WKD_REQUESTS.getOrDefault("wkd-hang", 0);
+        assertThat(afterFirst).isPositive();
+        assertThat(lookupAt("wkd-hang@miss.test").getList("keys")).isEmpty();
+        assertThat(ExternalKeyServers.WKD_REQUESTS.get("wkd-hang")).as("a timeout is not an answer: asked again")
+                .isGreaterThan(afterFirst);
+    }
+
     @Test
     void garbageWrongAddressesAndExpiredKeysAreNoKeys() {
         for (String local : List.of("garbage", "other", "expired", "unknown")) {
@@ -95,7 +127,11 @@ class ExternalRecipientsTest {
     }
 
     private JsonPath lookup(String local) {
-        return api.request().queryParam("email", ExternalKeyServers.address(local)).get("/api/keys/internal/recipients")
+        return lookupAt(ExternalKeyServers.address(local));
+    }
+
+    private JsonPath lookupAt(String email) {
+        return api.request().queryParam("email", email).get("/api/keys/internal/recipients")
                 .then().statusCode(200).extract().jsonPath();
     }
 

@@ -11,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,9 +57,14 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  *
  * <p>Each source sits behind a SmallRye Fault Tolerance guard: a timeout ({@code guard.recipients.timeout}), a
  * circuit breaker, and a fallback to "no key", so a slow, broken or garbage-answering source never fails the
- * lookup. For WKD only timeouts trip the breaker: most domains simply have no WKD (no such host, 404, refused
- * connection), which is an answer, not a failure. The guards are built in code rather than with annotations so the
- * one {@code Duration} property drives them.
+ * lookup. WKD has a guard per domain: it is a different server for every recipient domain, and one domain that
+ * hangs must not switch WKD off for all the others. For WKD only timeouts trip the breaker: most domains simply
+ * have no WKD (no such host, 404, refused connection), which is an answer, not a failure. The guards are built in
+ * code rather than with annotations so the one {@code Duration} property drives them.
+ *
+ * <p>"No key anywhere" is remembered per address for {@code guard.recipients.miss-cache} when every source
+ * answered (never after a timeout or an open breaker): writing to someone without a key is the common case for
+ * guests, and each lookup otherwise costs DNS, two WKD requests and the key servers.
  *
  * <p>HTTP runs on the JDK client's own non-blocking I/O (redirects are not followed: they could lead anywhere);
  * DNS checks on Mutiny's worker pool, key parsing on {@link CryptoWorkers}; nothing on the event loop.
@@ -69,6 +76,10 @@ public class ExternalKeys {
     private static final TypeLiteral<Uni<List<RecipientKey>>> KEYS = new TypeLiteral<>() {
     };
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final int MAX_WKD_DOMAINS = 1024;
+    private static final int MAX_MISSES = 10_000;
+    /** What a guard's fallback answers: "no key" that is not an answer (timeout, open breaker), never remembered. */
+    private static final List<RecipientKey> FAILED = Collections.unmodifiableList(new ArrayList<>());
 
     /** A configured HKP server and its guard. */
     private record Hkp(URI base, TypedGuard<Uni<List<RecipientKey>>> guard) {
@@ -81,7 +92,20 @@ public class ExternalKeys {
     private final int maxKeyBytes;
     private final HttpClient http;
     private final List<Hkp> hkp;
-    private final TypedGuard<Uni<List<RecipientKey>>> wkdGuard;
+    /** WKD's guards by domain, least recently used first; bounded, an evicted domain starts afresh. */
+    private final Map<String, TypedGuard<Uni<List<RecipientKey>>>> wkdGuards = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TypedGuard<Uni<List<RecipientKey>>>> eldest) {
+            return size() > MAX_WKD_DOMAINS;
+        }
+    };
+    /** Addresses nobody outside Guard had a key for, until when that is believed; bounded like the guards. */
+    private final Map<String, Instant> misses = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > MAX_MISSES;
+        }
+    };
 
     ExternalKeys(RecipientsConfig config, KeysConfig keysConfig, CryptoWorkers crypto, MeterRegistry meters) {
         this.config = config;
@@ -98,7 +122,6 @@ public class ExternalKeys {
             }
         }
         this.hkp = List.copyOf(servers);
-        this.wkdGuard = guard("wkd", Source.WKD, true);
     }
 
     @PreDestroy
@@ -113,9 +136,13 @@ public class ExternalKeys {
 
     /** Usable keys for {@code email} (normalised), WKD's first, each fingerprint once; empty when nothing answers. */
     public Uni<List<RecipientKey>> find(String email) {
+        if (knownMiss(email)) {
+            meters.counter("guard.recipients.external", "source", "ALL", "result", "remembered-miss").increment();
+            return Uni.createFrom().item(List.of());
+        }
         List<Uni<List<RecipientKey>>> lookups = new ArrayList<>();
         if (config.wkd().enabled()) {
-            lookups.add(guarded(wkdGuard, () -> wkd(email)));
+            lookups.add(guarded(wkdGuard(MailAddress.domainOf(email)), () -> wkd(email)));
         }
         for (Hkp server : hkp) {
             lookups.add(guarded(server.guard(), () -> hkp(server.base(), email)));
@@ -126,6 +153,9 @@ public class ExternalKeys {
         return Uni.join().all(lookups).andFailFast().map(all -> {
             Map<String, RecipientKey> byFingerprint = new LinkedHashMap<>();
             all.forEach(keys -> keys.forEach(key -> byFingerprint.putIfAbsent(key.fingerprint(), key)));
+            if (byFingerprint.isEmpty() && all.stream().noneMatch(keys -> keys == FAILED)) {
+                rememberMiss(email);
+            }
             return List.copyOf(byFingerprint.values());
         });
     }
@@ -280,7 +310,32 @@ public class ExternalKeys {
         return out;
     }
 
+    private boolean knownMiss(String email) {
+        synchronized (misses) {
+            Instant until = misses.get(email);
+            if (until != null && until.isBefore(Instant.now())) {
+                misses.remove(email);
+                return false;
+            }
+            return until != null;
+        }
+    }
+
+    private void rememberMiss(String email) {
+        if (config.missCache().isPositive()) {
+            synchronized (misses) {
+                misses.put(email, Instant.now().plus(config.missCache()));
+            }
+        }
+    }
+
     // --- fault tolerance ---
+
+    private TypedGuard<Uni<List<RecipientKey>>> wkdGuard(String domain) {
+        synchronized (wkdGuards) {
+            return wkdGuards.computeIfAbsent(domain, d -> guard("wkd " + d, Source.WKD, true));
+        }
+    }
 
     private TypedGuard<Uni<List<RecipientKey>>> guard(String name, Source source, boolean onlyTimeoutsFail) {
         RecipientsConfig.CircuitBreaker breaker = config.circuitBreaker();
@@ -297,7 +352,7 @@ public class ExternalKeys {
                 .withFallback().handler(e -> {
                     meters.counter("guard.recipients.external", "source", source.name(), "result", "failed").increment();
                     LOG.debugf("%s: no answer (%s)", name, e.getClass().getSimpleName());
-                    return Uni.createFrom().item(List.<RecipientKey>of());
+                    return Uni.createFrom().item(FAILED);
                 }).done()
                 .build();
     }

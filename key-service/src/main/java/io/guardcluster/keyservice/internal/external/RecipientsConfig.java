@@ -29,6 +29,15 @@ public interface RecipientsConfig {
      */
     Optional<List<String>> hkpServers();
 
+    /**
+     * How long one replica remembers that nobody outside Guard has a key for an address, so that mail to people
+     * without a key (guests) does not wait for WKD and the key servers on every send. Only answers are
+     * remembered: a lookup where a source timed out or its breaker was open is asked again next time. A key
+     * published meanwhile is found after at most this long. {@code 0s} turns it off.
+     */
+    @WithDefault("5m")
+    Duration missCache();
+
     Wkd wkd();
 
     CircuitBreaker circuitBreaker();
@@ -57,7 +66,10 @@ public interface RecipientsConfig {
         boolean allowPrivateAddresses();
     }
 
-    /** One circuit breaker per HKP server and one for WKD: a source that keeps timing out is skipped for a while. */
+    /**
+     * One circuit breaker per HKP server and one per WKD domain (the most recently used 1024 domains): a source that
+     * keeps timing out is skipped for a while, and one slow domain does not take WKD away from the others.
+     */
     interface CircuitBreaker {
         /** Lookups in the rolling window. */
         @WithDefault("20")
