@@ -67,6 +67,14 @@ public interface AccountConfig {
 
         /** Product name in the reset mail's text. */
         Optional<String> productName();
+
+        /**
+         * At most one password reset per user in this time: every reset mails a new temporary password and
+         * replaces the password, so someone holding the user's session could otherwise flood the recovery mailbox
+         * and keep the user out. Asking again sooner is a 429 with {@code Retry-After}.
+         */
+        @WithDefault("15m")
+        Duration resetInterval();
     }
 
     /** Unlocking private keys: remembered unlocks and the lockout after failed attempts. */

@@ -237,35 +237,49 @@ public class AccountService {
                         "password recovery is not available for your account (disabled by the administrator or "
                                 + "deleted by you): without your password your keys cannot be unlocked"));
             }
-            char[] temporary = temporaryPassword();
-            return crypto.run(() -> {
-                try (KeyProtectionSecret secret = RecoveryData.open(masterKey.sealer(), user.recovery(), user.contextId(),
-                        user.userId())) {
-                    return PasswordWrap.wrap(secret, temporary, passwords.cost(), user.contextId(), user.userId(), random);
-                } catch (SealException e) {
-                    throw new IllegalStateException("recovery data of " + user + " does not open: " + e.reason(), e);
-                }
-            })
-                    // Mail first: if it cannot go out, the old password must keep working (the user
-                    // would otherwise be left with a password nobody told them).
-                    .call(wrap -> mailer.send(user.resetAddress(), temporary).onFailure().transform(e -> {
-                        LOG.warnf("reset mail for user %d in context %d not sent: %s", user.userId(), user.contextId(),
-                                e.getClass().getSimpleName());
-                        return GuardProblemException.unavailable("reset-mail-failed",
-                                "the reset mail could not be sent; your password is unchanged, try again later");
-                    }))
-                    .chain(wrap -> users.updateProtection(users.pool(), user, wrap, user.recovery(), true))
-                    .invoke(updated -> {
-                        if (!updated) {
-                            throw concurrentChange();
-                        }
-                    })
-                    .chain(() -> forget(identity).onFailure().recoverWithNull())
-                    .eventually(() -> Arrays.fill(temporary, '\0'))
-                    .invoke(() -> LOG.infof("Guard password reset for user %d in context %d", user.userId(),
-                            user.contextId()))
-                    .replaceWith(maskAddress(user.resetAddress()));
+            return users.claimReset(user, recovery.resetInterval()).chain(claimed -> claimed ? resetClaimed(identity, user)
+                    : users.secondsUntilReset(user, recovery.resetInterval()).chain(seconds -> {
+                        meters.counter("guard.password.resets", "result", "too-soon").increment();
+                        return Uni.createFrom().failure(new GuardProblemException(429, "reset-too-soon",
+                                "Too many requests", "a temporary password was mailed less than "
+                                        + recovery.resetInterval().toMinutes() + " minutes ago: use it, or ask again in "
+                                        + seconds + " seconds", seconds));
+                    }));
         });
+    }
+
+    /** The reset itself, this user's one reset of the interval being taken. */
+    private Uni<String> resetClaimed(InternalIdentity identity, GuardUser user) {
+        char[] temporary = temporaryPassword();
+        return crypto.run(() -> {
+            try (KeyProtectionSecret secret = RecoveryData.open(masterKey.sealer(), user.recovery(), user.contextId(),
+                    user.userId())) {
+                return PasswordWrap.wrap(secret, temporary, passwords.cost(), user.contextId(), user.userId(), random);
+            } catch (SealException e) {
+                throw new IllegalStateException("recovery data of " + user + " does not open: " + e.reason(), e);
+            }
+        })
+                // Mail first: if it cannot go out, the old password must keep working (the user
+                // would otherwise be left with a password nobody told them).
+                .call(wrap -> mailer.send(user.resetAddress(), temporary).onFailure().call(e -> users.releaseReset(user)
+                        .onFailure().recoverWithNull()).onFailure().transform(e -> {
+                    LOG.warnf("reset mail for user %d in context %d not sent: %s", user.userId(), user.contextId(),
+                            e.getClass().getSimpleName());
+                    return GuardProblemException.unavailable("reset-mail-failed",
+                            "the reset mail could not be sent; your password is unchanged, try again later");
+                }))
+                .chain(wrap -> users.updateProtection(users.pool(), user, wrap, user.recovery(), true))
+                .invoke(updated -> {
+                    if (!updated) {
+                        throw concurrentChange();
+                    }
+                })
+                .chain(() -> forget(identity).onFailure().recoverWithNull())
+                .eventually(() -> Arrays.fill(temporary, '\0'))
+                .invoke(() -> LOG.infof("Guard password reset for user %d in context %d", user.userId(),
+                        user.contextId()))
+                .invoke(() -> meters.counter("guard.password.resets", "result", "ok").increment())
+                .replaceWith(maskAddress(user.resetAddress()));
     }
 
     /** The user gives recovery up: afterwards nobody, not even an operator with the master key, can reset. */

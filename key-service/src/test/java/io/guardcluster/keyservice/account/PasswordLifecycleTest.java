@@ -158,6 +158,12 @@ class PasswordLifecycleTest {
                 .body("type", is("urn:guard:problem:password-change-required"));
         api.put("/api/keys/password", "currentPassword", temp, "newPassword", "after-reset-3").statusCode(204);
         api.post("/api/keys/" + fingerprint + "/export", "password", "after-reset-3").statusCode(200);
+
+        // One reset per guard.recovery.reset-interval (15 min): asking again at once changes nothing and mails nothing.
+        api.request().post("/api/keys/password/reset").then().statusCode(429).contentType("application/problem+json")
+                .header("Retry-After", notNullValue()).body("type", is("urn:guard:problem:reset-too-soon"));
+        assertThat(mailbox.getMailsSentTo("backup.address@example.org")).hasSize(1);
+        api.post("/api/keys/" + fingerprint + "/export", "password", "after-reset-3").statusCode(200);
     }
 
     @Test

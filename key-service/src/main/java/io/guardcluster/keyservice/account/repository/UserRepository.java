@@ -67,6 +67,34 @@ public class UserRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /**
+     * Takes the user's one password reset per {@code interval}: true if none happened within it (and now one has),
+     * false otherwise. Atomic, so two replicas resetting at once cannot both send a mail.
+     */
+    public Uni<Boolean> claimReset(GuardUser user, java.time.Duration interval) {
+        return pool.preparedQuery("UPDATE guard_user SET password_reset_at = CURRENT_TIMESTAMP(3) "
+                + "WHERE context_id = ? AND user_id = ? AND (password_reset_at IS NULL "
+                + "OR password_reset_at <= TIMESTAMPADD(MICROSECOND, ?, CURRENT_TIMESTAMP(3)))")
+                .execute(Tuple.of(user.contextId(), user.userId(), -interval.toNanos() / 1000))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Seconds until the user may reset again (at least 1), after {@link #claimReset} said no. */
+    public Uni<Long> secondsUntilReset(GuardUser user, java.time.Duration interval) {
+        return pool.preparedQuery("SELECT TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(3), "
+                + "TIMESTAMPADD(MICROSECOND, ?, password_reset_at)) AS remaining FROM guard_user "
+                + "WHERE context_id = ? AND user_id = ?")
+                .execute(Tuple.of(interval.toNanos() / 1000, user.contextId(), user.userId()))
+                .map(rows -> first(rows).map(row -> row.getLong("remaining")).filter(r -> r != null).orElse(1L))
+                .map(remaining -> Math.max(1L, remaining));
+    }
+
+    /** Gives a claimed reset back (its mail could not be sent, nothing changed): the user may try again. */
+    public Uni<Void> releaseReset(GuardUser user) {
+        return pool.preparedQuery("UPDATE guard_user SET password_reset_at = NULL WHERE context_id = ? AND user_id = ?")
+                .execute(Tuple.of(user.contextId(), user.userId())).replaceWithVoid();
+    }
+
     public Uni<Boolean> updateRecoveryEmail(GuardUser user, String recoveryEmail) {
         return pool.preparedQuery("UPDATE guard_user SET recovery_email = ?, revision = revision + 1 "
                 + "WHERE context_id = ? AND user_id = ? AND revision = ?")
