@@ -30,6 +30,7 @@ import io.guardcluster.mailservice.mime.MimeParser;
 import io.guardcluster.mailservice.mime.MimePart;
 import io.guardcluster.mailservice.mime.PgpStructure;
 import io.guardcluster.testing.GpgHome;
+import io.guardcluster.testing.Processes;
 import io.guardcluster.testing.GuardStackResource;
 import io.guardcluster.testing.SecretScanner;
 import io.guardcluster.testing.TestCluster;
@@ -265,7 +266,7 @@ class MailApiTest {
             assertThat(signed.micalg()).startsWith("pgp-sha");
             bobsGpg.write("signed.data", signed.signedData());
             bobsGpg.write("signed.asc", signed.signature().bytes());
-            GpgHome.Result verify = bobsGpg.gpg(null, "--status-fd", "2", "--verify", "signed.asc", "signed.data");
+            Processes.Result verify = bobsGpg.gpg(null, "--status-fd", "2", "--verify", "signed.asc", "signed.data");
             assertThat(verify.exit()).as(verify.stderr()).isZero();
             assertThat(verify.stderr()).contains("[GNUPG:] GOODSIG").contains("[GNUPG:] VALIDSIG " + alice().fingerprint());
         } finally {

@@ -1,23 +1,16 @@
 package io.guardcluster.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * GnuPG 2.2 in a temporary home of its own, for interop tests; {@link #close()} stops that home's agent and deletes it.
@@ -26,33 +19,12 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class GpgHome implements AutoCloseable {
 
-    private static final long TIMEOUT_SECONDS = 120;
-    /** Own daemon threads for the pipes: the common pool has one thread on a 2-core machine. */
-    private static final Executor THREADS = task -> {
-        Thread thread = new Thread(task, "gpg-pipe");
-        thread.setDaemon(true);
-        thread.start();
-    };
-
-    /** A finished process: exit code, output, error output. */
-    public record Result(int exit, byte[] stdout, String stderr) {
-        public String out() {
-            return new String(stdout, StandardCharsets.UTF_8);
-        }
-
-        /** This result, if the process succeeded; else an assertion failure with its error output. */
-        public Result ok() {
-            if (exit != 0) {
-                throw new AssertionError("command failed (exit " + exit + "): " + stderr);
-            }
-            return this;
-        }
-    }
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private final Path home;
 
     public GpgHome() {
-        Assumptions.assumeTrue(installed("gpg"), "gpg is not installed (./guard installs it)");
+        Processes.assumeInstalled("gpg");
         try {
             // short path under /tmp: the agent's socket lives in the home
             home = Files.createTempDirectory(Path.of("/tmp"), "gpghome",
@@ -66,7 +38,7 @@ public final class GpgHome implements AutoCloseable {
         return home;
     }
 
-    public Result gpg(byte[] stdin, String... args) {
+    public Processes.Result gpg(byte[] stdin, String... args) {
         List<String> command = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--no-tty",
                 "--yes", "--trust-model", "always", "--pinentry-mode", "loopback", "--passphrase", ""));
         command.addAll(List.of(args));
@@ -83,8 +55,8 @@ public final class GpgHome implements AutoCloseable {
     }
 
     /** Runs another tool (e.g. {@code sq}) in this home's directory; skips the test if it is not installed. */
-    public Result run(byte[] stdin, String... command) {
-        Assumptions.assumeTrue(installed(command[0]), command[0] + " is not installed (./guard installs it)");
+    public Processes.Result run(byte[] stdin, String... command) {
+        Processes.assumeInstalled(command[0]);
         return run(stdin, List.of(command));
     }
 
@@ -96,58 +68,8 @@ public final class GpgHome implements AutoCloseable {
         }
     }
 
-    private Result run(byte[] stdin, List<String> command) {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).directory(home.toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start gpg", e);
-        }
-        try {
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), THREADS);
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), THREADS);
-            try (OutputStream in = process.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin);
-                }
-            } catch (IOException ignored) {
-                // gpg did not read its input; its exit code tells
-            }
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("gpg did not finish in " + TIMEOUT_SECONDS + " s");
-            }
-            return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS),
-                    new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } catch (Exception e) {
-            throw new AssertionError("cannot read gpg's output", e);
-        }
-    }
-
-    private static boolean installed(String tool) {
-        try {
-            Process p = new ProcessBuilder("sh", "-c", "command -v " + tool).start();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try (in) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            return new byte[0];
-        }
+    private Processes.Result run(byte[] stdin, List<String> command) {
+        return Processes.run(home, Map.of(), stdin, TIMEOUT, command);
     }
 
     @Override

@@ -20,7 +20,7 @@ import io.guardcluster.common.identity.InternalIdentity;
 import io.guardcluster.keyservice.directory.wkd.WkdHash;
 import io.guardcluster.keyservice.support.KeyApi;
 import io.guardcluster.keyservice.support.PgpPeers;
-import io.guardcluster.keyservice.support.PgpPeers.Result;
+import io.guardcluster.testing.Processes.Result;
 import io.guardcluster.testing.GuardStackResource;
 import io.guardcluster.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.guardcluster.keyservice.support.KeyApi;
 import io.guardcluster.keyservice.support.PgpPeers;
 import io.guardcluster.testing.GuardStackResource;
+import io.guardcluster.testing.Processes;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +40,7 @@ class SignApiGpgTest {
                                 .contentType("application/octet-stream").body(data)
                                 .post("/api/keys/internal/sign?text=" + text + "&armored=" + armored)
                                 .then().statusCode(200).extract().asByteArray();
-                        PgpPeers.Result result = gpg.verify(signature, data);
+                        Processes.Result result = gpg.verify(signature, data);
                         assertThat(result.exit()).as(profile + " text=" + text + " armored=" + armored + ": " + result.stderr())
                                 .isZero();
                         assertThat(result.out()).contains("[GNUPG:] GOODSIG").contains("[GNUPG:] VALIDSIG " + fingerprint);

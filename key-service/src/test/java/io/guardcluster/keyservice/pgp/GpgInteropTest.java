@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.guardcluster.keyservice.support.PgpPeers;
+import io.guardcluster.testing.Processes;
 
 /** Interop with GnuPG 2.2, both directions. One gpg home for the class. */
 class GpgInteropTest {
@@ -78,7 +79,7 @@ class GpgInteropTest {
                 for (boolean armored : new boolean[] {false, true}) {
                     byte[] signature = DetachedSigner.sign(new ByteArrayInputStream(data), ring,
                             TestKeys.storagePassphrase(), text, armored);
-                    PgpPeers.Result result = gpg.verify(signature, data);
+                    Processes.Result result = gpg.verify(signature, data);
                     assertThat(result.exit()).as(result.stderr()).isZero();
                     assertThat(result.out()).contains("[GNUPG:] GOODSIG").contains("[GNUPG:] VALIDSIG " + fingerprint);
                     byte[] tampered = TestKeys.utf8("signed by Guard\nsecond line!\n");
@@ -109,7 +110,7 @@ class GpgInteropTest {
         assertThat(DetachedSignerTest.verify(DetachedSignerTest.parse(signature), exported, data)).isTrue();
         // and it decrypts with the subkey it imported
         byte[] message = TestKeys.encrypt(PLAINTEXT, TestKeys.encryptionKey(exported), false, false).bytes();
-        PgpPeers.Result decrypted = gpg.gpg(message, "--pinentry-mode", "loopback", "--passphrase", password,
+        Processes.Result decrypted = gpg.gpg(message, "--pinentry-mode", "loopback", "--passphrase", password,
                 "--decrypt", "--output", "-").ok();
         assertThat(decrypted.stdout()).isEqualTo(PLAINTEXT);
     }

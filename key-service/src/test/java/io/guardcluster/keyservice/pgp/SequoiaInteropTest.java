@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.guardcluster.keyservice.support.PgpPeers;
+import io.guardcluster.testing.Processes;
 
 /** Interop with Sequoia 0.27 ({@code sq inspect}, {@code sqop}), both directions. */
 class SequoiaInteropTest {
@@ -69,7 +70,7 @@ class SequoiaInteropTest {
                 for (boolean armored : new boolean[] {false, true}) {
                     byte[] signature = DetachedSigner.sign(new ByteArrayInputStream(data), ring, TestKeys.storagePassphrase(),
                             text, armored);
-                    PgpPeers.Result good = sequoia.verify(signature, cert, data);
+                    Processes.Result good = sequoia.verify(signature, cert, data);
                     assertThat(good.exit()).as(good.stderr()).isZero();
                     assertThat(good.out()).containsIgnoringCase(fingerprint);
                     assertThat(sequoia.verify(signature, cert, TestKeys.utf8("other")).exit()).isNotZero();
@@ -102,7 +103,7 @@ class SequoiaInteropTest {
 
         // Sequoia's key has a separate signing subkey: we must sign with it (and Sequoia must accept that)
         byte[] signature = DetachedSigner.sign(new ByteArrayInputStream(PLAINTEXT), secret, null, false, false);
-        PgpPeers.Result verified = sequoia.verify(signature, cert, PLAINTEXT);
+        Processes.Result verified = sequoia.verify(signature, cert, PLAINTEXT);
         assertThat(verified.exit()).as(verified.stderr()).isZero();
     }
 }

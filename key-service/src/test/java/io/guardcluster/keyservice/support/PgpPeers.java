@@ -1,11 +1,7 @@
 package io.guardcluster.keyservice.support;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,56 +12,28 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 
 import io.guardcluster.keyservice.pgp.SessionKey;
+import io.guardcluster.testing.Processes;
+import io.guardcluster.testing.Processes.Result;
 
 /**
  * The real OpenPGP implementations the tests talk to, run as processes: GnuPG ({@code gpg}, also as an HKP client
  * through its {@code dirmngr}, and {@code gpg-wks-client}), Sequoia ({@code sq}, {@code sqop}: the Stateless OpenPGP
  * CLI) and OpenPGP.js (Node, installed from npm into {@code key-service/target/interop-node} on first use). The one
- * place for process handling, shared by the pgp, key API and directory tests: every process is waited for with a
- * time limit, and the daemons GnuPG starts for a home directory are stopped with it ({@link Gpg#close()}).
+ * place for the peers of the pgp, key API and directory tests (run through test-support's {@link Processes}):
+ * every process is waited for with a time limit, and the daemons GnuPG starts for a home directory are stopped
+ * with it ({@link Gpg#close()}).
  */
 public final class PgpPeers {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    /** Reads the processes' output: own daemon threads, never a shared pool that other work could fill. */
-    private static final Executor READERS = task -> {
-        Thread reader = new Thread(task, "pgp-peer-output");
-        reader.setDaemon(true);
-        reader.start();
-    };
-
     private PgpPeers() {
-    }
-
-    /** What a process did. */
-    public record Result(List<String> command, int exit, byte[] stdout, String stderr) {
-
-        public String out() {
-            return new String(stdout, StandardCharsets.UTF_8);
-        }
-
-        /** Fails the test with the command, exit code and stderr unless the process succeeded. */
-        public Result ok() {
-            assertThat(exit).as("%s failed (exit %d): %s", String.join(" ", command), exit, stderr).isZero();
-            return this;
-        }
-
-        @Override
-        public String toString() {
-            return String.join(" ", command) + ": exit " + exit + "\n--- stdout\n" + out() + "--- stderr\n" + stderr;
-        }
     }
 
     /** Runs a command without input in the current directory. */
@@ -75,53 +43,15 @@ public final class PgpPeers {
 
     /** Runs a command with {@code stdin}, waits at most {@link #TIMEOUT}; stdout and stderr are collected. */
     public static Result run(Path workDir, Map<String, String> env, byte[] stdin, String... command) {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        if (workDir != null) {
-            builder.directory(workDir.toFile());
-        }
-        builder.environment().putAll(env);
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command[0], e);
-        }
-        try {
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), READERS);
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), READERS);
-            try (OutputStream in = process.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin);
-                }
-            } catch (IOException ignored) {
-                // the process did not read its input; its exit code tells
-            }
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish within " + TIMEOUT);
-            }
-            // A daemon the process started could hold its output open: bounded wait for the rest of the output.
-            return new Result(List.of(command), process.exitValue(), out.get(10, TimeUnit.SECONDS),
-                    new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("cannot read the output of " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return Processes.run(workDir, env, stdin, TIMEOUT, List.of(command));
     }
 
     public static boolean onPath(String command) {
-        try {
-            return run(null, Map.of(), null, "sh", "-c", "command -v " + command).exit() == 0;
-        } catch (UncheckedIOException e) {
-            return false;
-        }
+        return Processes.onPath(command);
     }
 
     public static void assumeInstalled(String command) {
-        Assumptions.assumeTrue(onPath(command), command + " is not installed (./guard installs the OpenPGP peers)");
+        Processes.assumeInstalled(command);
     }
 
     public static Path write(Path dir, String name, byte[] content) {
@@ -168,16 +98,6 @@ public final class PgpPeers {
     public static String wkdHash(String address) {
         // "<hash> <address>"
         return run(List.of(gpgWksClient(), "--print-wkd-hash", address)).ok().out().strip().split("\\s+")[0];
-    }
-
-    private static byte[] readAll(InputStream in) {
-        try (in) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            return new byte[0];
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 
 import io.guardcluster.testing.GpgHome;
+import io.guardcluster.testing.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class GpgInteropTest {
             assertThat(signed.micalg()).isEqualTo("pgp-sha512");
             gpg.write("signed.data", signed.signedData());
             gpg.write("signed.asc", signed.signature().bytes());
-            GpgHome.Result verify = gpg.gpg(null, "--status-fd", "2", "--verify", "signed.asc", "signed.data");
+            Processes.Result verify = gpg.gpg(null, "--status-fd", "2", "--verify", "signed.asc", "signed.data");
             assertThat(verify.exit()).as(verify.stderr()).isZero();
             assertThat(verify.stderr()).contains("[GNUPG:] GOODSIG");
             assertThat(Envelope.of(signed.signedPart()).subject()).contains("Signiert: Grüße 👋");
@@ -87,7 +88,7 @@ class GpgInteropTest {
         // gpg checks the (text mode) signature over our extraction: the same bytes it hashed when signing
         gpg.write("extracted.data", signed.signedData());
         gpg.write("extracted.asc", signed.signature().bytes());
-        GpgHome.Result verify = gpg.gpg(null, "--status-fd", "2", "--verify", "extracted.asc", "extracted.data");
+        Processes.Result verify = gpg.gpg(null, "--status-fd", "2", "--verify", "extracted.asc", "extracted.data");
         assertThat(verify.exit()).as(verify.stderr()).isZero();
         assertThat(verify.stderr()).contains("[GNUPG:] GOODSIG");
     }

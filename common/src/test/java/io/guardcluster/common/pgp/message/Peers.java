@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The OpenPGP peers the interop tests run as processes: GnuPG 2.2 with its own temporary home, and Sequoia's
- * Stateless OpenPGP CLI. (key-service's tests have a fuller PgpPeers; common cannot depend on it.) Every process is
- * waited for with a time limit; the gpg-agent of a home is stopped with {@link Gpg#close()}.
+ * Stateless OpenPGP CLI. (The other modules run their peers through test-support's Processes, which common cannot
+ * depend on: test-support depends on common.) Every process is waited for with a time limit; the gpg-agent of a
+ * home is stopped with {@link Gpg#close()}.
  */
 final class Peers {
 
