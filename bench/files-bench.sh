@@ -55,13 +55,8 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
-  local home
   [[ -n "$SAMPLER_PID" ]] && stop_pid "$SAMPLER_PID" 10
-  for home in "${GNUPG_HOMES[@]}"; do gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1; done
-  if [[ "$STACK_UP" == 1 ]]; then
-    [[ -d "$STATE/logs" ]] && cp -RL "$STATE/logs" "$WORK/stack-logs-${STATE##*/state-}" 2>/dev/null
-    stack_down
-  fi
+  release_gnupg_and_stack "stack-logs-${STATE##*/state-}"
   [[ -n "$DATA_DIR" && -d "$DATA_DIR" ]] && rm -rf "$DATA_DIR"
   finish_work "$rc"
   exit "$rc"

@@ -71,13 +71,9 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
-  local pid home
+  local pid
   for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
-  for home in "${GNUPG_HOMES[@]}"; do gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1; done
-  if [[ "$STACK_UP" == 1 ]]; then
-    [[ -d "$STATE/logs" ]] && cp -a "$STATE/logs" "$WORK/stack-logs"
-    stack_down
-  fi
+  release_gnupg_and_stack
   finish_work "$rc"
   exit "$rc"
 }

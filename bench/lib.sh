@@ -38,6 +38,18 @@ stack_down() {
     || { log "guard down failed:"; cat "$WORK/guard-down.log" >&2; return 1; }
 }
 
+# release_gnupg_and_stack [LOGS_NAME]: for a benchmark's cleanup: stops the gpg-agents of the GNUPG_HOMES it made
+# and, if it started the local stack (STACK_UP=1, stack in $STATE), that stack, keeping its logs in
+# $WORK/LOGS_NAME (default stack-logs) for finish_work to keep or remove.
+release_gnupg_and_stack() {
+  local home
+  for home in "${GNUPG_HOMES[@]}"; do gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1; done
+  if [[ "$STACK_UP" == 1 ]]; then
+    [[ -d "$STATE/logs" ]] && cp -RL "$STATE/logs" "$WORK/${1:-stack-logs}" 2>/dev/null
+    stack_down
+  fi
+}
+
 # ------------------------------------------------------------------------------ prerequisites
 
 java_major() {

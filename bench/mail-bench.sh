@@ -71,13 +71,8 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
-  local home
   [[ -n "$MB_PID" ]] && stop_pid "$MB_PID" 20
-  for home in "${GNUPG_HOMES[@]}"; do gpgconf --homedir "$home" --kill gpg-agent >/dev/null 2>&1; done
-  if [[ "$STACK_UP" == 1 ]]; then
-    [[ -d "$STATE/logs" ]] && cp -RL "$STATE/logs" "$WORK/stack-logs" 2>/dev/null
-    stack_down
-  fi
+  release_gnupg_and_stack
   finish_work "$rc"
   exit "$rc"
 }
